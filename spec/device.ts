@@ -1,0 +1,191 @@
+// The PcmDevice seam: the one interface every backend implements (the ring core, the real kernel
+// through a guest agent, an out-of-process implementation over JSON lines) and the only way the
+// conformance suite reaches a backend. Commands are data: the same objects are model events,
+// fast-check commands, replay lines and JSON-lines requests.
+//
+// Frame counters of type snd_pcm_uframes_t (pointers, thresholds, boundary) are bigint: the 64-bit
+// boundary is near 2^62, beyond a double's exact range. Transfer sizes are plain numbers.
+import type { Errno } from './abi/errno.ts';
+import type { Access, Format, InfoFlag } from './abi/params.ts';
+import type { PcmState, StreamDir } from './abi/states.ts';
+
+/** Index of an open file in a session (the test's own file table, not a kernel fd). */
+export type Fd = number;
+
+export interface HwConfig {
+  access: Access;
+  format: Format;
+  channels: number;
+  rate: number;
+  period_size: number;
+  periods: number;
+  /** SNDRV_PCM_HW_PARAMS_* flags (NORESAMPLE = 1, EXPORT_BUFFER = 2, NO_PERIOD_WAKEUP = 4). */
+  flags?: number;
+}
+
+export interface SwConfig {
+  avail_min: bigint;
+  start_threshold: bigint;
+  stop_threshold: bigint;
+  silence_threshold: bigint;
+  silence_size: bigint;
+  tstamp_mode?: number;
+  tstamp_type?: number;
+  period_step?: number;
+  /** Protocol version the caller claims (sw_params.proto); defaults to the kernel's own. */
+  proto?: number;
+}
+
+export type MmapArea = 'DATA' | 'STATUS' | 'CONTROL';
+
+/** User-space operations on an open PCM file, named after the ioctl or syscall they issue. */
+export type FileCommand =
+  | { type: 'OPEN'; fd: Fd; stream: StreamDir; nonblock: boolean }
+  | { type: 'CLOSE'; fd: Fd }
+  | { type: 'PVERSION'; fd: Fd }
+  | { type: 'INFO'; fd: Fd }
+  | { type: 'USER_PVERSION'; fd: Fd; version: number }
+  | { type: 'TTSTAMP'; fd: Fd; tstamp_type: number }
+  | { type: 'HW_REFINE'; fd: Fd; params: HwConfig }
+  | { type: 'HW_PARAMS'; fd: Fd; params: HwConfig }
+  | { type: 'HW_FREE'; fd: Fd }
+  | { type: 'SW_PARAMS'; fd: Fd; params: SwConfig }
+  | { type: 'STATUS'; fd: Fd; ext: boolean }
+  | { type: 'DELAY'; fd: Fd }
+  | { type: 'HWSYNC'; fd: Fd }
+  | { type: 'SYNC_PTR'; fd: Fd; flags: number; appl_ptr: bigint; avail_min: bigint; compat32: boolean }
+  | { type: 'CHANNEL_INFO'; fd: Fd; channel: number }
+  | { type: 'PREPARE'; fd: Fd }
+  | { type: 'RESET'; fd: Fd }
+  | { type: 'START'; fd: Fd }
+  | { type: 'DROP'; fd: Fd }
+  | { type: 'DRAIN'; fd: Fd }
+  | { type: 'PAUSE'; fd: Fd; push: boolean }
+  | { type: 'REWIND'; fd: Fd; frames: bigint }
+  | { type: 'FORWARD'; fd: Fd; frames: bigint }
+  | { type: 'RESUME'; fd: Fd }
+  | { type: 'XRUN'; fd: Fd }
+  /** WRITEI_FRAMES / READI_FRAMES / WRITEN_FRAMES / READN_FRAMES. `data` (interleaved bytes) is
+   * optional on writes: without it the backend writes its deterministic test pattern. */
+  | { type: 'WRITEI' | 'READI' | 'WRITEN' | 'READN'; fd: Fd; frames: number; data?: Uint8Array }
+  /** The write(2) / read(2) syscalls, in bytes. */
+  | { type: 'WRITE' | 'READ'; fd: Fd; bytes: number; data?: Uint8Array }
+  | { type: 'LINK'; fd: Fd; other: Fd }
+  | { type: 'UNLINK'; fd: Fd }
+  | { type: 'POLL'; fd: Fd }
+  /** mmap(2) of one area. For DATA, `bytes` defaults to the whole buffer; `prot` to read+write. */
+  | { type: 'MMAP'; fd: Fd; area: MmapArea; bytes?: number; offset?: number; prot?: 'R' | 'W' | 'RW' }
+  | { type: 'MUNMAP'; fd: Fd; area: MmapArea }
+  /** A store through the mmap'd control page (no ioctl, no check). */
+  | { type: 'CONTROL_WRITE'; fd: Fd; appl_ptr?: bigint; avail_min?: bigint };
+
+/** The device side: what the hardware, the driver and the system do. Time is an event. */
+export type DeviceCommand =
+  /** The DMA engine of `fd`'s substream runs for `frames` frames of device time; the driver calls
+   * snd_pcm_period_elapsed() at each period boundary crossed (spec/pcm/device.md). */
+  | { type: 'ADVANCE'; fd: Fd; frames: number }
+  /** The driver detects an xrun by itself and calls snd_pcm_stop_xrun(). */
+  | { type: 'DEVICE_XRUN'; fd: Fd }
+  /** A system suspend and wake-up (snd_pcm_suspend_all, then the card back in D0). */
+  | { type: 'SUSPEND' }
+  /** The card is unplugged (snd_card_disconnect). */
+  | { type: 'DISCONNECT' };
+
+/** A side-effect-free look at what the status and control pages show. */
+export type PeekCommand = { type: 'PEEK'; fd: Fd };
+
+export type Command = FileCommand | DeviceCommand | PeekCommand;
+export type CommandType = Command['type'];
+
+export interface StatusValue {
+  state: PcmState;
+  suspended_state: PcmState;
+  appl_ptr: bigint;
+  hw_ptr: bigint;
+  delay: bigint;
+  avail: bigint;
+  avail_max: bigint;
+}
+
+export interface SyncPtrValue {
+  state: PcmState;
+  suspended_state: PcmState;
+  hw_ptr: bigint;
+  appl_ptr: bigint;
+  avail_min: bigint;
+}
+
+export interface PeekValue {
+  state: PcmState;
+  suspended_state: PcmState;
+  hw_ptr: bigint;
+  appl_ptr: bigint;
+  avail_min: bigint;
+}
+
+/** What a successful command returns; only the fields its type defines are set. */
+export interface OkOutcome {
+  ok: true;
+  /** PVERSION: the protocol version. READ/WRITE: bytes. WRITEI/READI/..: frames transferred.
+   * REWIND/FORWARD: frames moved. DELAY: the delay. POLL: revents. ADVANCE: frames the device ran.
+   * SW_PARAMS: the boundary. */
+  value?: bigint;
+  status?: StatusValue;
+  sync?: SyncPtrValue;
+  peek?: PeekValue | null;
+  /** Bytes read by READI/READN/READ, when the backend returns data. */
+  data?: Uint8Array;
+  /** HW_PARAMS / HW_REFINE: the configuration the kernel settled on. */
+  hw?: HwConfig & { buffer_size: number };
+}
+
+export interface ErrOutcome {
+  ok: false;
+  errno: Errno;
+  /** The rule that required this error, when the backend knows it (the model and the ring core do). */
+  rule?: string;
+}
+
+export type Outcome = OkOutcome | ErrOutcome;
+
+/** snd_pcm_hardware: what a driver declares for one direction. */
+export interface HwCaps {
+  info: InfoFlag[];
+  formats: Format[];
+  rates: { min: number; max: number; list?: number[] };
+  channels: { min: number; max: number };
+  buffer_bytes_max: number;
+  period_bytes: { min: number; max: number };
+  periods: { min: number; max: number };
+}
+
+export interface DeviceInfo {
+  /** Backend name, e.g. 'ring-core' or 'kernel'. */
+  backend: string;
+  /** Device name, e.g. 'ring-core', 'dummy', 'aloop', 'hda'. */
+  device: string;
+  /** Kernel version the backend runs ('7.2', '6.1'), or null for a simulation. */
+  kernel: string | null;
+  /** Which kernel's rules a simulation follows. */
+  follows: '7.2' | '6.1';
+  streams: Partial<Record<StreamDir, HwCaps>>;
+  /** Playback frames reach capture (snd-aloop, the ring core in loopback mode). */
+  loopback: boolean;
+  /** The backend's device clock is ours to drive (ADVANCE is exact) rather than real time. */
+  virtualClock: boolean;
+}
+
+/** One session: a fresh card with no open files. Every test gets its own. */
+export interface PcmDevice {
+  readonly info: DeviceInfo;
+  exec(cmd: Command): Outcome | Promise<Outcome>;
+  /** Closes every file and releases the session. */
+  dispose(): void | Promise<void>;
+}
+
+/** A backend hands out sessions. */
+export interface PcmBackend {
+  readonly name: string;
+  open(): PcmDevice | Promise<PcmDevice>;
+  shutdown(): void | Promise<void>;
+}
