@@ -91,6 +91,22 @@ export type DeviceCommand =
   /** The card is unplugged (snd_card_disconnect). */
   | { type: 'DISCONNECT' };
 
+/**
+ * The test pattern a backend writes when WRITEI/WRITE/… carry no data: byte `b` of the `n`-th frame
+ * transferred on a file since its OPEN (counting from 0). Distinct for neighbouring frames and
+ * bytes, never all zero, so lost, repeated or reordered frames show.
+ */
+export function patternByte(frame: number, byte: number): number {
+  return (Math.imul(frame, 0x9e3779b1) + Math.imul(byte + 1, 0x85ebca6b)) >>> 24 | 1;
+}
+
+/** Fills `dst` with the pattern of `dst.length / frameBytes` frames starting at frame `first`. */
+export function fillPattern(dst: Uint8Array, first: number, frameBytes: number): void {
+  for (let i = 0, n = first; i < dst.length; n++) {
+    for (let b = 0; b < frameBytes && i < dst.length; b++, i++) dst[i] = patternByte(n, b);
+  }
+}
+
 /** A side-effect-free look at what the status and control pages show. */
 export type PeekCommand = { type: 'PEEK'; fd: Fd };
 
