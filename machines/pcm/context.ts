@@ -1,0 +1,121 @@
+// The PCM machine's context: what the kernel keeps per substream (the runtime) and per card.
+// Pointers are exact bigints; the runtime outlives HW_FREE (pcm.hw-free.leaves), so geometry,
+// info and boundary stay until the next HW_PARAMS or the file's release.
+import type { Access, Format } from '../../spec/abi/params.ts';
+import type { PcmState, StreamDir } from '../../spec/abi/states.ts';
+import type { HwCaps, Outcome } from '../../spec/device.ts';
+import type { RuleId } from '../../spec/rules.generated.ts';
+
+/** A region's state: a kernel state, or CLOSED when no file of the region's fd holds a substream. */
+export type RegionState = PcmState | 'CLOSED';
+
+export interface Geometry {
+  access: Access;
+  format: Format;
+  channels: number;
+  rate: number;
+  periodSize: bigint;
+  periods: bigint;
+  bufferSize: bigint;
+  frameBytes: number;
+  /** PAGE_ALIGN is applied by the mmap checks, not here. */
+  dmaBytes: number;
+}
+
+export interface StreamCtx {
+  state: RegionState;
+  dir: StreamDir;
+  /** The file's O_NONBLOCK (DRAIN obeys it). */
+  fileNonblock: boolean;
+  /** substream->f_flags & O_NONBLOCK (transfers obey it; set by open and by PREPARE). */
+  xferNonblock: boolean;
+  /** The file was closed while areas were mapped: the release waits for the last MUNMAP. */
+  closed: boolean;
+  userPversion: number;
+  /** runtime->info as HW_PARAMS left it (0 on a fresh runtime). */
+  info: number;
+  hw: Geometry | null;
+  boundary: bigint;
+  availMin: bigint;
+  startThreshold: bigint;
+  stopThreshold: bigint;
+  silenceThreshold: bigint;
+  silenceSize: bigint;
+  hwPtr: bigint;
+  applPtr: bigint;
+  hwPtrBase: bigint;
+  hwPtrInterrupt: bigint;
+  /** The driver's DMA position in the buffer, [0, bufferSize). */
+  pos: bigint;
+  availMax: bigint;
+  suspendedState: PcmState;
+  dataMaps: number;
+  statusMaps: number;
+  controlMaps: number;
+}
+
+export type KernelVersion = '7.2' | '6.1';
+
+export interface PcmInput {
+  kernel?: KernelVersion;
+  /** What the device's driver declares for each direction it has. */
+  caps: Partial<Record<StreamDir, HwCaps>>;
+  /** Files the machine follows: 1 (one stream) or 2 (two streams that can be linked). */
+  files?: 1 | 2;
+}
+
+export interface PcmContext {
+  kernel: KernelVersion;
+  caps: Partial<Record<StreamDir, HwCaps>>;
+  files: 1 | 2;
+  streams: StreamCtx[];
+  /** The linked group, in the kernel's list order (most recently linked first); [] if none. */
+  group: number[];
+  disconnected: boolean;
+  /** What the last event returned, and the rules it exercised. */
+  last: Outcome;
+  lastRules: RuleId[];
+}
+
+export function freshStream(dir: StreamDir = 'PLAYBACK'): StreamCtx {
+  return {
+    state: 'CLOSED',
+    dir,
+    fileNonblock: false,
+    xferNonblock: true,
+    closed: false,
+    userPversion: 0,
+    info: 0,
+    hw: null,
+    boundary: 0n,
+    availMin: 0n,
+    startThreshold: 0n,
+    stopThreshold: 0n,
+    silenceThreshold: 0n,
+    silenceSize: 0n,
+    hwPtr: 0n,
+    applPtr: 0n,
+    hwPtrBase: 0n,
+    hwPtrInterrupt: 0n,
+    pos: 0n,
+    availMax: 0n,
+    suspendedState: 'OPEN',
+    dataMaps: 0,
+    statusMaps: 0,
+    controlMaps: 0,
+  };
+}
+
+export function initialContext(input: PcmInput): PcmContext {
+  const files = input.files ?? 1;
+  return {
+    kernel: input.kernel ?? '7.2',
+    caps: input.caps,
+    files,
+    streams: Array.from({ length: files }, () => freshStream()),
+    group: [],
+    disconnected: false,
+    last: { ok: true },
+    lastRules: [],
+  };
+}

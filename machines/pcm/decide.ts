@@ -1,0 +1,142 @@
+// Which edge an event takes, and the context after it. The XState machine (machine.ts) is built
+// from the same edge lists and premises, and asks this module only what an effect computed
+// (`endsIn`, `followsTo`); both walk the edges in the same order, so they choose alike.
+import type { Errno } from '../../spec/abi/errno.ts';
+import { PCM_STATES } from '../../spec/abi/states.ts';
+import type { Command } from '../../spec/device.ts';
+import type { RuleId } from '../../spec/rules.generated.ts';
+import type { PcmContext, RegionState } from './context.ts';
+import { ALL, applies, firstRefusal, type Edge, type EdgeOutcome, type OpSpec } from './edges.ts';
+import { cloneContext, membersOf, ModelError } from './kernel.ts';
+import { OPS } from './ops/index.ts';
+
+export const REGION_STATES: readonly RegionState[] = [...PCM_STATES, 'CLOSED'];
+
+/** An edge as a machine with `files` files has it: the op's own, plus the group pre-check. */
+export interface PlacedEdge extends Edge {
+  /** The group pre-check found another member refusing first (pcm.group.all-or-nothing). */
+  peer?: boolean;
+}
+
+const PEER_RULES: readonly RuleId[] = ['pcm.group.all-or-nothing'];
+
+/** The edges of `op` that apply in `state`, in the order the kernel checks them. */
+export function edgesFor(op: OpSpec, files: 1 | 2, state: RegionState): PlacedEdge[] {
+  const own = op.edges.filter((e) => e.in.includes(state) && (!e.group || files === 2));
+  if (files === 1 || !op.groupChecks || !(op.groupChecksIn ?? ALL).includes(state)) return own;
+  // The group check comes where the op's own pre-check starts: after the VFS/unplug guards.
+  const firstOwn = own.findIndex((e) => !e.rules.includes('pcm.file.not-open') && !e.rules.includes('device.disconnect.enodev'));
+  const peer: PlacedEdge = { in: [state], peer: true, rules: PEER_RULES };
+  const at = firstOwn < 0 ? own.length : firstOwn;
+  return [...own.slice(0, at), peer, ...own.slice(at)];
+}
+
+/** The outcomes a run edge stands for (one per resulting state and errno). */
+export const outcomesOf = (e: Edge): readonly EdgeOutcome[] =>
+  e.group ? [{}] : e.outcomes ?? [{ ...(e.to ? { to: e.to } : {}), ...(e.errno ? { errno: e.errno } : {}) }];
+
+/** The group pre-check's first refusal when it comes from another member (null otherwise). */
+export function peerRefusal(op: OpSpec, ctx: PcmContext, i: number, ev: Command): Edge | null {
+  if (!op.groupChecks || !ctx.group.includes(i)) return null;
+  for (const j of membersOf(ctx, i)) {
+    const r = firstRefusal(op.groupChecks, ctx, j, ev);
+    if (r) return j === i ? null : r;
+  }
+  return null;
+}
+
+export function matches(e: Edge, o: EdgeOutcome, before: PcmContext, after: PcmContext, i: number, errno: Errno | undefined): boolean {
+  if (e.group) return true;
+  return (o.to ?? before.streams[i]!.state) === after.streams[i]!.state && o.errno === errno;
+}
+
+export interface Chosen {
+  edge: PlacedEdge;
+  index: number;
+  outcome: number;
+}
+
+export interface Decision {
+  next: PcmContext;
+  /** Per stream: the edge its region takes (null: it only follows what another stream did). */
+  chosen: (Chosen | null)[];
+}
+
+const memo = new WeakMap<object, { ctx: PcmContext; d: Decision }>();
+
+function refusal(ctx: PcmContext, errno: Errno, rules: readonly RuleId[]): PcmContext {
+  const next = cloneContext(ctx);
+  next.last = { ok: false, errno, rule: rules[0]! };
+  next.lastRules = [...rules];
+  return next;
+}
+
+function runEffect(op: OpSpec, ctx: PcmContext, i: number, ev: Command): PcmContext {
+  const next = cloneContext(ctx);
+  (op.effect as (c: PcmContext, i: number, ev: Command) => void)(next, i, ev);
+  return next;
+}
+
+const errnoOf = (c: PcmContext): Errno | undefined => (c.last.ok ? undefined : c.last.errno);
+
+function withRules(next: PcmContext, ...lists: (readonly RuleId[] | undefined)[]): PcmContext {
+  const all = new Set<RuleId>();
+  for (const l of lists) for (const r of l ?? []) all.add(r);
+  for (const r of next.lastRules) all.add(r);
+  return { ...next, lastRules: [...all] };
+}
+
+/** Chooses `stream`'s edge given the effect's result (computed at most once, lazily). */
+function choose(
+  op: OpSpec, ctx: PcmContext, stream: number, ev: Command, effect: () => PcmContext,
+): { chosen: Chosen; next: PcmContext } {
+  const state = ctx.streams[stream]!.state;
+  const edges = edgesFor(op, ctx.files, state);
+  for (let k = 0; k < edges.length; k++) {
+    const e = edges[k]!;
+    if (e.peer) {
+      const r = peerRefusal(op, ctx, stream, ev);
+      if (r) return { chosen: { edge: e, index: k, outcome: 0 }, next: refusal(ctx, r.errno!, [...PEER_RULES, ...r.rules]) };
+      continue;
+    }
+    if (!applies(e, ctx, stream, ev)) continue;
+    if (!e.run) return { chosen: { edge: e, index: k, outcome: 0 }, next: refusal(ctx, e.errno!, e.rules) };
+    const after = effect();
+    const outs = outcomesOf(e);
+    const o = outs.findIndex((x) => matches(e, x, ctx, after, stream, errnoOf(after)));
+    if (o >= 0) return { chosen: { edge: e, index: k, outcome: o }, next: withRules(after, e.rules, outs[o]!.rules) };
+  }
+  const s = ctx.streams[stream]!;
+  throw new ModelError(
+    `no edge of ${op.type} in ${state} fits what the effect did (stream ${stream}, ${s.dir}): ` +
+      JSON.stringify(ev, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)),
+  );
+}
+
+export function decide(ctx: PcmContext, ev: Command): Decision {
+  const hit = memo.get(ev);
+  if (hit && hit.ctx === ctx) return hit.d;
+  const op = OPS[ev.type];
+  let after: PcmContext | undefined;
+  const chosen: (Chosen | null)[] = ctx.streams.map(() => null);
+  let next: PcmContext;
+  if (op.cardWide) {
+    after = runEffect(op, ctx, 0, ev);
+    const once = () => after!;
+    next = after;
+    for (let r = 0; r < ctx.streams.length; r++) {
+      const c = choose(op, ctx, r, ev, once);
+      chosen[r] = c.chosen;
+      if (r === 0) next = c.next;
+    }
+  } else {
+    const i = (ev as { fd: number }).fd;
+    if (i < 0 || i >= ctx.streams.length) throw new ModelError(`fd ${i} is not one of this machine's ${ctx.files} file(s)`);
+    const c = choose(op, ctx, i, ev, () => (after ??= runEffect(op, ctx, i, ev)));
+    chosen[i] = c.chosen;
+    next = c.next;
+  }
+  const d = { next, chosen };
+  memo.set(ev, { ctx, d });
+  return d;
+}
