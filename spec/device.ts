@@ -76,6 +76,9 @@ export type FileCommand =
   /** mmap(2) of one area. For DATA, `bytes` defaults to the whole buffer; `prot` to read+write. */
   | { type: 'MMAP'; fd: Fd; area: MmapArea; bytes?: number; offset?: number; prot?: 'R' | 'W' | 'RW' }
   | { type: 'MUNMAP'; fd: Fd; area: MmapArea }
+  /** An ioctl the seam does not name, with a zeroed argument: `request` must be a number the PCM
+   * core does not handle (pcm.ioctl.unknown). */
+  | { type: 'RAW_IOCTL'; fd: Fd; request: number }
   /** A store through the mmap'd control page (no ioctl, no check). */
   | { type: 'CONTROL_WRITE'; fd: Fd; appl_ptr?: bigint; avail_min?: bigint };
 
@@ -160,6 +163,9 @@ export interface ErrOutcome {
   errno: Errno;
   /** The rule that required this error, when the backend knows it (the model and the ring core do). */
   rule?: string;
+  /** Set (with errno EOPNOTSUPP) when the backend cannot perform the command at all — e.g. a real
+   * kernel has no way to make a driver report an xrun. The test is then UNSUPPORTED, not FAIL. */
+  unsupported?: string;
 }
 
 export type Outcome = OkOutcome | ErrOutcome;

@@ -20,9 +20,15 @@ export interface PlacedEdge extends Edge {
 
 const PEER_RULES: readonly RuleId[] = ['pcm.group.all-or-nothing'];
 
-/** The edges of `op` that apply in `state`, in the order the kernel checks them. */
+/** `later` can never be taken after `earlier`: a refusal whose premises are a subset of its own. */
+const shadows = (earlier: Edge, later: Edge) =>
+  !earlier.run && (earlier.if ?? []).every((p) => (later.if ?? []).includes(p));
+
+/** The edges of `op` that apply in `state`, in the order the kernel checks them; edges an earlier
+ * refusal shadows (its premises are a subset) are left out: they could never be taken. */
 export function edgesFor(op: OpSpec, files: 1 | 2, state: RegionState): PlacedEdge[] {
-  const own = op.edges.filter((e) => e.in.includes(state) && (!e.group || files === 2));
+  const applicable = op.edges.filter((e) => e.in.includes(state) && (!e.group || files === 2));
+  const own = applicable.filter((e, k) => !applicable.slice(0, k).some((earlier) => shadows(earlier, e)));
   if (files === 1 || !op.groupChecks || !(op.groupChecksIn ?? ALL).includes(state)) return own;
   // The group check comes where the op's own pre-check starts: after the VFS/unplug guards.
   const firstOwn = own.findIndex((e) => !e.rules.includes('pcm.file.not-open') && !e.rules.includes('device.disconnect.enodev'));
@@ -54,6 +60,26 @@ export interface Chosen {
   edge: PlacedEdge;
   index: number;
   outcome: number;
+  /** `op:state:index:outcome`; a shared edge is `op:*:index:0`, one edge whatever the state. */
+  id: string;
+}
+
+/** The identity of an edge (one per outcome) in coverage and tables. */
+export function edgeId(op: OpSpec, state: RegionState, e: PlacedEdge, k: number, o: number): string {
+  return e.shared ? `${op.type}:*:${op.edges.indexOf(e)}:0` : `${op.type}:${state}:${k}:${o}`;
+}
+
+/** Every edge a machine with `files` files has, by id (the coverage universe). */
+export function allEdges(files: 1 | 2): Map<string, { op: OpSpec; state: RegionState | '*'; edge: PlacedEdge; outcome: number }> {
+  const out = new Map<string, { op: OpSpec; state: RegionState | '*'; edge: PlacedEdge; outcome: number }>();
+  for (const op of Object.values(OPS)) {
+    for (const state of REGION_STATES) {
+      edgesFor(op, files, state).forEach((e, k) =>
+        outcomesOf(e).forEach((_o, o) => out.set(edgeId(op, state, e, k, o), { op, state: e.shared ? '*' : state, edge: e, outcome: o })),
+      );
+    }
+  }
+  return out;
 }
 
 export interface Decision {
@@ -62,7 +88,8 @@ export interface Decision {
   chosen: (Chosen | null)[];
 }
 
-const memo = new WeakMap<object, { ctx: PcmContext; d: Decision }>();
+/** One transition evaluates many guards on the same (context, event): keep the last decision. */
+let last: { ctx: PcmContext; ev: Command; d: Decision } | null = null;
 
 function refusal(ctx: PcmContext, errno: Errno, rules: readonly RuleId[]): PcmContext {
   const next = cloneContext(ctx);
@@ -96,26 +123,28 @@ function choose(
     const e = edges[k]!;
     if (e.peer) {
       const r = peerRefusal(op, ctx, stream, ev);
-      if (r) return { chosen: { edge: e, index: k, outcome: 0 }, next: refusal(ctx, r.errno!, [...PEER_RULES, ...r.rules]) };
+      if (r) return { chosen: { edge: e, index: k, outcome: 0, id: edgeId(op, state, e, k, 0) }, next: refusal(ctx, r.errno!, [...PEER_RULES, ...r.rules]) };
       continue;
     }
     if (!applies(e, ctx, stream, ev)) continue;
-    if (!e.run) return { chosen: { edge: e, index: k, outcome: 0 }, next: refusal(ctx, e.errno!, e.rules) };
+    if (!e.run) return { chosen: { edge: e, index: k, outcome: 0, id: edgeId(op, state, e, k, 0) }, next: refusal(ctx, e.errno!, e.rules) };
     const after = effect();
     const outs = outcomesOf(e);
     const o = outs.findIndex((x) => matches(e, x, ctx, after, stream, errnoOf(after)));
-    if (o >= 0) return { chosen: { edge: e, index: k, outcome: o }, next: withRules(after, e.rules, outs[o]!.rules) };
+    if (o >= 0) return { chosen: { edge: e, index: k, outcome: o, id: edgeId(op, state, e, k, o) }, next: withRules(after, e.rules, outs[o]!.rules) };
   }
   const s = ctx.streams[stream]!;
+  const after = effect();
+  const show = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x));
   throw new ModelError(
     `no edge of ${op.type} in ${state} fits what the effect did (stream ${stream}, ${s.dir}): ` +
-      JSON.stringify(ev, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)),
+      `it ended in ${after.streams[stream]!.state} with ${show(after.last)}; event ${show(ev)}; ` +
+      `before: ${show({ ...s, hw: undefined })}`,
   );
 }
 
 export function decide(ctx: PcmContext, ev: Command): Decision {
-  const hit = memo.get(ev);
-  if (hit && hit.ctx === ctx) return hit.d;
+  if (last && last.ctx === ctx && last.ev === ev) return last.d;
   const op = OPS[ev.type];
   let after: PcmContext | undefined;
   const chosen: (Chosen | null)[] = ctx.streams.map(() => null);
@@ -137,6 +166,6 @@ export function decide(ctx: PcmContext, ev: Command): Decision {
     next = c.next;
   }
   const d = { next, chosen };
-  memo.set(ev, { ctx, d });
+  last = { ctx, ev, d };
   return d;
 }

@@ -32,6 +32,9 @@ export interface Edge {
   /** Machines with two files only: a group action whose end depends on the other member
    * (pcm.group.all-or-nothing); matches whatever the effect computed. */
   group?: boolean;
+  /** A check made before the per-state dispatch, the same in every state (the VFS's closed-file
+   * check): one edge on the region itself rather than one per state. */
+  shared?: boolean;
   rules: readonly RuleId[];
 }
 

@@ -73,6 +73,7 @@ export function update(ctx: PcmContext, i: number, inInterrupt: boolean): Errno 
   const s = ctx.streams[i]!;
   if (!updateHwPtr(s, inInterrupt)) return null;
   note(ctx, 'ring.update.hw-ptr');
+  if (s.dir === 'PLAYBACK' && s.silenceSize > 0n) note(ctx, 'ring.silence.fill');
   return settle(ctx, i);
 }
 
@@ -82,6 +83,7 @@ export function settle(ctx: PcmContext, i: number): Errno | null {
   switch (verdict(ctx.streams[i]!)) {
     case 'DRAIN_DONE':
       note(ctx, 'ring.drain.complete');
+      if (ctx.group.includes(i)) note(ctx, 'pcm.group.drain-alone');
       stopSingle(ctx, i, 'SETUP');
       return 'EPIPE';
     case 'XRUN':

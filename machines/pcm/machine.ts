@@ -1,7 +1,7 @@
 // The PCM machine: one region per file (one, or two that can be linked), each in one of the nine
 // kernel states or CLOSED. Every edge is generated from the op tables in ./ops, in the kernel's
 // order of checks, and carries meta.rules; premises are named guards. Closed: no invoke, no after.
-import { and, assign, not, setup, type AnyMachineSnapshot } from 'xstate';
+import { and, assign, not, setup } from 'xstate';
 import type { Command } from '../../spec/device.ts';
 import type { RuleId } from '../../spec/rules.generated.ts';
 import { initialContext, type PcmContext, type PcmInput, type RegionState } from './context.ts';
@@ -78,8 +78,12 @@ function transitionsFor(opType: string, files: 1 | 2, i: number, state: RegionSt
   const actions = commits ? [{ type: 'commit' as const }] : [];
   const out: unknown[] = [];
   const edges = edgesFor(op, files, state);
+  // A shared check lives on the region (sharedTransitions); the state's own edges exclude its case.
+  const sharedCase = edges.filter((e) => e.shared).flatMap((e) => e.if ?? []);
+  const exclude = sharedCase.map((r) => guardOf(r.startsWith('!') ? (r.slice(1) as PremiseRef) : (`!${r}` as PremiseRef), i));
   edges.forEach((e: PlacedEdge) => {
-    const base: unknown[] = [{ type: 'isActor', params: { i } }, ...(e.if ?? []).map((r) => guardOf(r, i))];
+    if (e.shared) return;
+    const base: unknown[] = [{ type: 'isActor', params: { i } }, ...exclude, ...(e.if ?? []).map((r) => guardOf(r, i))];
     if (e.peer) {
       out.push({
         guard: all([base[0], { type: 'groupRefusesFirst', params: { i } }]),
@@ -118,7 +122,11 @@ function transitionsFor(opType: string, files: 1 | 2, i: number, state: RegionSt
       });
     }
   });
-  out.push({ guard: { type: 'isActor', params: { i } }, actions: [{ type: 'gap' }], meta: meta(opType, state, state, null, [], [], 'gap') });
+  out.push({
+    guard: all([{ type: 'isActor', params: { i } }, ...exclude]),
+    actions: [{ type: 'gap' }],
+    meta: meta(opType, state, state, null, [], [], 'gap'),
+  });
   if (files === 2 && !op.cardWide) {
     for (const to of REGION_STATES) {
       if (to === state) continue;
@@ -139,6 +147,22 @@ function meta(
   return { op, from, to, errno, rules: [...new Set(rules)], premises: premises ?? [], kind };
 }
 
+/** The shared checks, once per region: taken before any state's own edges can be. */
+function sharedTransitions(files: 1 | 2, i: number): Record<string, unknown[]> {
+  const on: Record<string, unknown[]> = {};
+  for (const op of Object.values(OPS)) {
+    const shared = op.edges.filter((e) => e.shared);
+    if (!shared.length) continue;
+    on[op.type] = shared.map((e) => ({
+      guard: all([{ type: 'isActor', params: { i } }, ...(e.if ?? []).map((r) => guardOf(r, i))]),
+      actions: [{ type: 'commit' }],
+      meta: meta(op.type, '*' as RegionState, '*' as RegionState, e.errno ?? null, e.rules, e.if, e.run ? 'effect' : 'refusal'),
+    }));
+  }
+  void files;
+  return on;
+}
+
 function regionStates(files: 1 | 2, i: number): Record<string, unknown> {
   return Object.fromEntries(
     REGION_STATES.map((state) => [
@@ -152,13 +176,13 @@ function regionStates(files: 1 | 2, i: number): Record<string, unknown> {
 export function createPcmMachine(files: 1 | 2 = 1) {
   const config =
     files === 1
-      ? { id: 'pcm', initial: 'CLOSED', states: regionStates(1, 0) }
+      ? { id: 'pcm', initial: 'CLOSED', on: sharedTransitions(1, 0), states: regionStates(1, 0) }
       : {
           id: 'pcm2',
           type: 'parallel',
           states: {
-            fd0: { initial: 'CLOSED', states: regionStates(2, 0) },
-            fd1: { initial: 'CLOSED', states: regionStates(2, 1) },
+            fd0: { initial: 'CLOSED', on: sharedTransitions(2, 0), states: regionStates(2, 0) },
+            fd1: { initial: 'CLOSED', on: sharedTransitions(2, 1), states: regionStates(2, 1) },
           },
         };
   return pcmSetup.createMachine({
@@ -170,7 +194,7 @@ export function createPcmMachine(files: 1 | 2 = 1) {
 export type PcmMachine = ReturnType<typeof createPcmMachine>;
 
 /** The state of each file's region in a snapshot, e.g. ['RUNNING'] or ['PREPARED', 'CLOSED']. */
-export function regionsOf(snapshot: AnyMachineSnapshot): RegionState[] {
+export function regionsOf(snapshot: { value: unknown }): RegionState[] {
   const v = snapshot.value as unknown;
   if (typeof v === 'string') return [v as RegionState];
   const o = v as Record<string, RegionState>;

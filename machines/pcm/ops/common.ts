@@ -10,11 +10,15 @@ import { note } from '../kernel.ts';
 /** pcm.file.not-open — no file in the slot, or a closed one held only by its mappings. */
 export const NOT_OPEN: readonly Edge[] = [
   { in: ['CLOSED'], errno: 'EBADF', rules: ['pcm.file.not-open'] },
-  { in: ALL, if: ['isFileClosed'], errno: 'EBADF', rules: ['pcm.file.not-open'] },
+  { in: ALL, if: ['isFileClosed'], errno: 'EBADF', rules: ['pcm.file.not-open'], shared: true },
 ];
 
 /** device.disconnect.enodev — the replaced file operations answer first. */
-export const UNPLUGGED: Edge = { in: ['DISCONNECTED'], errno: 'ENODEV', rules: ['device.disconnect.enodev'] };
+export const UNPLUGGED: Edge = {
+  in: ['DISCONNECTED'],
+  errno: 'ENODEV',
+  rules: ['device.disconnect.enodev', 'pcm.state.disconnected-ebadfd'],
+};
 
 /** What stands before every ioctl, read, write and mmap handler. */
 export const IOCTL_GUARDS: readonly Edge[] = [...NOT_OPEN, UNPLUGGED];

@@ -1,7 +1,7 @@
 // OPEN, CLOSE, PEEK, POLL, MMAP, MUNMAP, CONTROL_WRITE: the file and its mappings.
 import type { PcmContext } from '../context.ts';
 import { freshStream } from '../context.ts';
-import { ALL, type OpSpec } from '../edges.ts';
+import { ALL, except, type OpSpec } from '../edges.ts';
 import { release } from '../kernel.ts';
 import { avail } from '../runtime.ts';
 import { NOT_OPEN, ok } from './common.ts';
@@ -34,8 +34,8 @@ export const CLOSE: OpSpec<'CLOSE'> = {
     ...NOT_OPEN,
     { in: ALL, if: ['hasMapping'], run: true, rules: ['pcm.close.deferred'] },
     { in: ['DISCONNECTED'], run: true, to: 'CLOSED', rules: ['pcm.close.release', 'device.disconnect.enodev'] },
-    { in: ALL, if: ['isLinked'], run: true, to: 'CLOSED', rules: ['pcm.close.release', 'pcm.close.linked'] },
-    { in: ALL, run: true, to: 'CLOSED', rules: ['pcm.close.release'] },
+    { in: except('DISCONNECTED'), if: ['isLinked'], run: true, to: 'CLOSED', rules: ['pcm.close.release', 'pcm.close.linked'] },
+    { in: except('DISCONNECTED'), run: true, to: 'CLOSED', rules: ['pcm.close.release'] },
   ],
   effect(ctx, i) {
     const s = ctx.streams[i]!;
@@ -49,8 +49,8 @@ export const PEEK: OpSpec<'PEEK'> = {
   type: 'PEEK',
   edges: [
     { in: ['CLOSED'], run: true, rules: ['pcm.file.not-open'] },
-    { in: ALL, if: ['isFileClosed'], run: true, rules: ['pcm.file.not-open'] },
-    { in: ALL, run: true, rules: ['pcm.peek.ok'] },
+    { in: ALL, if: ['isFileClosed'], run: true, rules: ['pcm.file.not-open'], shared: true },
+    { in: ALL, run: true, rules: ['pcm.peek.ok', 'pcm.state.values', 'ring.hw-ptr.lazy'] },
   ],
   effect(ctx, i) {
     const s = ctx.streams[i]!;
@@ -83,7 +83,7 @@ export const POLL: OpSpec<'POLL'> = {
   edges: [
     ...NOT_OPEN,
     { in: ['DISCONNECTED'], run: true, rules: ['device.disconnect.enodev'] },
-    { in: ['PREPARED', 'RUNNING', 'PAUSED'], run: true, rules: ['pcm.poll.ready', 'ring.avail-min.ready'] },
+    { in: ['PREPARED', 'RUNNING', 'PAUSED'], run: true, rules: ['pcm.poll.ready', 'ring.avail-min.ready', 'ring.hw-ptr.lazy'] },
     { in: ['DRAINING'], run: true, rules: ['pcm.poll.draining'] },
     { in: ['OPEN', 'SETUP', 'XRUN', 'SUSPENDED'], run: true, rules: ['pcm.poll.error'] },
   ],

@@ -54,7 +54,9 @@ export const HW_PARAMS: OpSpec<'HW_PARAMS'> = {
   type: 'HW_PARAMS',
   edges: [
     ...IOCTL_GUARDS,
-    { in: ['OPEN', 'SETUP', 'PREPARED'], if: ['isDataMapped'], errno: 'EBADFD', rules: ['pcm.hw-params.mmapped'] },
+    // snd_pcm_hw_params() tests the mapping in OPEN too, but OPEN can hold none: a mapping needs a
+    // setup, and leaving the setup takes HW_FREE or HW_PARAMS, which a mapping refuses.
+    { in: ['SETUP', 'PREPARED'], if: ['isDataMapped'], errno: 'EBADFD', rules: ['pcm.hw-params.mmapped'] },
     { in: ['OPEN', 'SETUP', 'PREPARED'], if: ['!isAdmissible'], run: true, to: 'OPEN', errno: 'EINVAL', rules: ['pcm.hw-params.invalid'] },
     { in: ['OPEN', 'SETUP', 'PREPARED'], run: true, to: 'SETUP', rules: ['pcm.hw-params.ok', 'ring.boundary.64'] },
     { in: except('OPEN', 'SETUP', 'PREPARED'), errno: 'EBADFD', rules: ['pcm.hw-params.bad-state'] },
@@ -97,7 +99,7 @@ export const SW_PARAMS: OpSpec<'SW_PARAMS'> = {
       in: ['DRAINING'], if: ['isPlayback'], run: true, rules: ['pcm.sw-params.running'],
       outcomes: [{ to: 'DRAINING' }, { to: 'SETUP', errno: 'EPIPE', rules: ['ring.drain.complete'] }],
     },
-    { in: ALL, run: true, rules: ['pcm.sw-params.ok'] },
+    { in: except('OPEN', 'RUNNING'), run: true, rules: ['pcm.sw-params.ok'] },
   ],
   effect(ctx, i, ev) {
     const s = ctx.streams[i]!;
@@ -165,4 +167,9 @@ export const CHANNEL_INFO: OpSpec<'CHANNEL_INFO'> = {
   },
 };
 
-export const PARAM_OPS = [HW_REFINE, HW_PARAMS, HW_FREE, SW_PARAMS, PVERSION, INFO_OP, USER_PVERSION, TTSTAMP, CHANNEL_INFO] as const;
+export const RAW_IOCTL: OpSpec<'RAW_IOCTL'> = {
+  type: 'RAW_IOCTL',
+  edges: [...IOCTL_GUARDS, { in: ALL, errno: 'ENOTTY', rules: ['pcm.ioctl.unknown'] }],
+};
+
+export const PARAM_OPS = [RAW_IOCTL, HW_REFINE, HW_PARAMS, HW_FREE, SW_PARAMS, PVERSION, INFO_OP, USER_PVERSION, TTSTAMP, CHANNEL_INFO] as const;

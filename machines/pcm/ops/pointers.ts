@@ -49,7 +49,7 @@ export const STATUS: OpSpec<'STATUS'> = {
       in: ['DRAINING'], if: ['isPlayback'], run: true, rules: ['pcm.status.ok', 'ring.avail-max.track'],
       outcomes: [{ to: 'DRAINING' }, { to: 'SETUP', rules: ['ring.drain.complete'] }],
     },
-    { in: ALL, run: true, rules: ['pcm.status.ok', 'ring.avail-max.track'] },
+    { in: ['SETUP', 'PREPARED', 'XRUN', 'DRAINING', 'PAUSED', 'SUSPENDED'], run: true, rules: ['pcm.status.ok', 'ring.avail-max.track'] },
   ],
   effect(ctx, i) {
     const s = ctx.streams[i]!;
@@ -57,6 +57,7 @@ export const STATUS: OpSpec<'STATUS'> = {
     const zero = { appl_ptr: 0n, hw_ptr: 0n, delay: 0n, avail: 0n, avail_max: 0n };
     if (state === 'OPEN') return ok(ctx, { status: { state, suspended_state: s.suspendedState, ...zero } });
     if (isRunning(s)) update(ctx, i, false);
+    note(ctx, s.dir === 'PLAYBACK' ? 'ring.avail.playback' : 'ring.avail.capture');
     const status = {
       state,
       suspended_state: s.suspendedState,

@@ -99,7 +99,9 @@ function xferOp<T extends XferCommand['type']>(type: T): OpSpec<T> {
     edges: [
       ...IOCTL_GUARDS,
       { in: ['OPEN'], errno: 'EBADFD', rules: ['pcm.xfer.open'] },
-      { in: ALL, if: ['!isFrameAligned'], errno: 'EINVAL', rules: ['pcm.xfer.unaligned'] },
+      ...(type === 'WRITE' || type === 'READ'
+        ? [{ in: ALL, if: ['!isFrameAligned'], errno: 'EINVAL', rules: ['pcm.xfer.unaligned'] } as const]
+        : []),
       { in: ALL, if: ['!isAccessMatched'], errno: 'EINVAL', rules: ['pcm.xfer.access'] },
       { in: ALL, if: ['isZeroFrames'], run: true, rules: ['pcm.xfer.zero'] },
       { in: ['XRUN'], errno: 'EPIPE', rules: ['pcm.xfer.state'] },
@@ -126,7 +128,11 @@ function xferOp<T extends XferCommand['type']>(type: T): OpSpec<T> {
       },
       {
         in: ['PAUSED'], run: true, rules: ['pcm.xfer.ok'],
-        outcomes: [...OK_ENDS('PAUSED'), { to: 'PAUSED', errno: 'EINTR', rules: ['pcm.xfer.wait', 'harness.wait.signal'] }],
+        outcomes: [
+          ...OK_ENDS('PAUSED'),
+          { to: 'PAUSED', errno: 'EINTR', rules: ['pcm.xfer.wait', 'harness.wait.signal'] },
+          { to: 'XRUN', rules: ['ring.xrun.detect'] },
+        ],
       },
       { in: ['PREPARED', 'RUNNING', 'PAUSED'], run: true, group: true, rules: ['pcm.xfer.ok', 'pcm.group.all-or-nothing'] },
     ],

@@ -1,0 +1,200 @@
+// Path generation: a breadth-first traversal (traverse.ts, the semantics of xstate/graph's
+// getAdjacencyMap) explores the PCM machine from its initial state over the path events
+// (generators.ts), identifying states by an abstraction of the context that keeps every
+// premise the edges test (state, flags, configuration classes, pointer distances) and drops what
+// no edge looks at (absolute pointer values, avail_max). From the adjacency map, a breadth-first
+// tree gives the shortest path to every abstract state; each edge of the machine seen in the map
+// becomes a path (the tree path, then that event), and a greedy cover keeps the fewest paths that
+// together take every edge seen.
+import type { AnyStateMachine } from 'xstate';
+import type { StreamDir } from '../spec/abi/states.ts';
+import type { Command, HwCaps } from '../spec/device.ts';
+import type { KernelVersion, PcmContext, StreamCtx } from '../machines/pcm/context.ts';
+import { decide } from '../machines/pcm/decide.ts';
+import { regionsOf } from '../machines/pcm/machine.ts';
+import { pathEvents } from './generators.ts';
+import { machineFor, Model } from './model.ts';
+import { pathTo, traverse } from './traverse.ts';
+
+const clampBig = (v: bigint, lim: bigint) => (v > lim ? 'far+' : v < -lim ? 'far-' : `${v}`);
+
+function streamKey(s: StreamCtx): string {
+  if (s.state === 'CLOSED') return 'C';
+  const hw = s.hw;
+  const buf = hw?.bufferSize ?? 0n;
+  const period = hw?.periodSize ?? 1n;
+  const boundary = s.boundary || 1n;
+  let q = (((s.applPtr - s.hwPtr) % boundary) + boundary) % boundary;
+  if (q > boundary / 2n) q -= boundary;
+  const lag = buf > 0n ? (((s.pos - (s.hwPtr % buf)) % buf) + buf) % buf : 0n;
+  const rel = (v: bigint) => (v === buf ? 'B' : v === period ? 'P' : v === s.boundary ? 'N' : v > buf ? '>B' : `${v}`);
+  return [
+    s.state, s.dir[0], s.closed ? 'x' : '', s.fileNonblock ? 'n' : 'b', s.xferNonblock ? 'n' : 'b', s.info,
+    hw ? `${hw.access}/${hw.channels}/${hw.periodSize}x${hw.periods}` : '-', s.boundary === 0n ? 'b0' : '',
+    rel(s.availMin), rel(s.startThreshold), rel(s.stopThreshold), rel(s.silenceSize),
+    clampBig(q, 3n * buf + 1n), `${lag}`, `${s.pos % period}`, s.suspendedState,
+    s.dataMaps, s.statusMaps, s.controlMaps, s.userPversion >= 0x2000e ? 'v14' : '',
+  ].join(',');
+}
+
+/** The abstract state: what the machine's edges can tell apart. */
+export function abstractKey(ctx: PcmContext, regions: readonly string[]): string {
+  return `${regions.join('|')}#${ctx.group.join('>')}#${ctx.disconnected ? 'D' : ''}#${ctx.streams.map(streamKey).join('#')}`;
+}
+
+type Snap = { context: PcmContext; value: unknown; status: string };
+
+export interface PathPlan {
+  /** Command sequences, each starting from a fresh device. */
+  paths: Command[][];
+  /** Distinct abstract states explored. */
+  states: number;
+  /** Transitions explored. */
+  transitions: number;
+  /** Machine edges (`op:state:index:outcome`) the paths take. */
+  edges: Set<string>;
+  /** The state cap stopped the exploration before it had seen everything. */
+  truncated: boolean;
+  /** Model errors met while exploring (each a gap in the edge tables). */
+  failures: { path: Command[]; message: string }[];
+}
+
+export interface Scenario {
+  name: string;
+  /** Which path events this scenario sends (from generators.pathEvents). */
+  filter: (cmd: Command, ctx: PcmContext) => boolean;
+  maxStates: number;
+  maxDepth: number;
+}
+
+export interface ExploreOptions {
+  files: 1 | 2;
+  caps: Partial<Record<StreamDir, HwCaps>>;
+  kernel: KernelVersion;
+  /** Default: SCENARIOS[files]. */
+  scenarios?: readonly Scenario[];
+}
+
+const isPage = (c: Command) => (c.type === 'MMAP' || c.type === 'MUNMAP') && c.area !== 'DATA';
+const configIs = (c: Command, ctx: PcmContext, access: string | null) => {
+  if (c.type !== 'HW_PARAMS') return false;
+  const caps = ctx.caps[ctx.streams[c.fd]!.dir];
+  return c.params.access === access || (caps !== undefined && c.params.channels > caps.channels.max);
+};
+const plainSw = (c: Command) => c.type === 'SW_PARAMS' && c.params.silence_size === 0n;
+const only = (...types: Command['type'][]) => (c: Command) => types.includes(c.type);
+const stream = only('OPEN', 'CLOSE', 'HW_FREE', 'PREPARE', 'START', 'DROP', 'DRAIN', 'PAUSE', 'RESET', 'RESUME', 'XRUN', 'SUSPEND', 'DISCONNECT', 'DEVICE_XRUN', 'ADVANCE');
+const move = only('WRITEI', 'READI', 'REWIND', 'FORWARD', 'STATUS');
+
+/**
+ * Each scenario explores with a few kinds of commands (which multiply the abstract states) and,
+ * from every state it reaches, tries every path command once. Orthogonal features — which access
+ * mode, which pages are mapped, silence — get scenarios of their own.
+ */
+export const SCENARIOS: Readonly<Record<1 | 2, readonly Scenario[]>> = {
+  1: [
+    {
+      name: 'core',
+      filter: (c, x) => stream(c) || move(c) || plainSw(c) || configIs(c, x, 'RW_INTERLEAVED') ||
+        (c.type === 'SYNC_PTR' && !c.compat32 && (c.flags & 2) === 0),
+      maxStates: 6_000,
+      maxDepth: 16,
+    },
+    {
+      name: 'mappings',
+      filter: (c, x) => stream(c) || isPage(c) || c.type === 'USER_PVERSION' || c.type === 'CONTROL_WRITE' ||
+        (c.type === 'MMAP' || c.type === 'MUNMAP') || configIs(c, x, 'MMAP_INTERLEAVED'),
+      maxStates: 6_000,
+      maxDepth: 10,
+    },
+    {
+      name: 'access',
+      filter: (c, x) => stream(c) || only('WRITEI', 'READI', 'WRITEN', 'READN', 'WRITE', 'READ')(c) || (c.type === 'HW_PARAMS' && !configIs(c, x, null)),
+      maxStates: 6_000,
+      maxDepth: 10,
+    },
+    {
+      name: 'silence',
+      filter: (c, x) => stream(c) || c.type === 'WRITEI' || c.type === 'SW_PARAMS' || configIs(c, x, 'RW_INTERLEAVED'),
+      maxStates: 2_000,
+      maxDepth: 10,
+    },
+  ],
+  2: [
+    {
+      name: 'group',
+      filter: (c, x) => stream(c) || c.type === 'LINK' || c.type === 'UNLINK' || c.type === 'WRITEI' || c.type === 'READI' ||
+        plainSw(c) || configIs(c, x, 'RW_INTERLEAVED') || (c.type === 'MMAP' && c.area === 'STATUS' && c.bytes === undefined),
+      maxStates: 8_000,
+      maxDepth: 14,
+    },
+  ],
+};
+
+export function planPaths(opts: ExploreOptions): PathPlan {
+  const machine = machineFor(opts.files);
+  const candidates: { path: Command[]; edges: string[] }[] = [];
+  const seen = new Set<string>();
+  const failures: { path: Command[]; message: string }[] = [];
+  let states = 0;
+  let transitions = 0;
+  let truncated = false;
+  for (const sc of opts.scenarios ?? SCENARIOS[opts.files]) {
+    let memo: { snap: Snap; events: Command[] } | null = null;
+    const eventsOf = (snap: Snap) => (memo?.snap === snap ? memo.events : (memo = { snap, events: pathEvents(snap.context, opts.caps) }).events);
+    const t = traverse<Snap, Command>(machine as unknown as AnyStateMachine, { caps: opts.caps, kernel: opts.kernel, files: opts.files }, {
+      expand: (snap) => eventsOf(snap).filter((c) => sc.filter(c, snap.context)),
+      probe: (snap) => eventsOf(snap),
+      key: (snap) => abstractKey(snap.context, regionsOf(snap)),
+      maxStates: sc.maxStates,
+      maxDepth: sc.maxDepth,
+    });
+    states += t.nodes.size;
+    transitions += t.transitions;
+    truncated ||= t.truncated;
+    failures.push(...t.failures.map((f) => ({ path: [...pathTo(t, f.from), f.event], message: f.error.message })));
+    // Every edge seen, with the first (shortest) path that takes it.
+    for (const k of t.order) {
+      const node = t.nodes.get(k)!;
+      if (node.snapshot.status !== 'active') continue;
+      for (const { event } of node.edges) {
+        let d;
+        try {
+          d = decide(node.snapshot.context, event);
+        } catch {
+          continue; // recorded in failures
+        }
+        const edges = d.chosen.flatMap((c) => (c ? [c.id] : []));
+        if (edges.every((e) => seen.has(e))) continue;
+        edges.forEach((e) => seen.add(e));
+        candidates.push({ path: [...pathTo(t, k), event], edges: [] });
+      }
+    }
+  }
+  // A path takes an edge at every step: credit each candidate with all of them, then cover greedily.
+  for (const c of candidates) c.edges = edgesAlong(opts, c.path);
+  candidates.sort((a, b) => b.path.length - a.path.length);
+  const covered = new Set<string>();
+  const paths: Command[][] = [];
+  for (const c of candidates) {
+    if (c.edges.some((e) => !covered.has(e))) {
+      c.edges.forEach((e) => covered.add(e));
+      paths.push(c.path);
+    }
+  }
+  return { paths, states, transitions, edges: covered, truncated, failures };
+}
+
+/** The edges a path takes, step by step, replayed on a fresh model. */
+function edgesAlong(opts: ExploreOptions, path: readonly Command[]): string[] {
+  const m = new Model({ caps: opts.caps, kernel: opts.kernel, files: opts.files });
+  const out: string[] = [];
+  for (const c of path) {
+    try {
+      out.push(...m.send(c).edges);
+    } catch {
+      break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,84 @@
+// Runs one command sequence on the model and on a backend session side by side, comparing the
+// outcome of every step and then what each file's status and control pages show.
+import type { Command, Outcome, PcmDevice, PeekValue } from '../spec/device.ts';
+import type { RuleId } from '../spec/rules.generated.ts';
+import { decide } from '../machines/pcm/decide.ts';
+import { stringify } from './codec.ts';
+import { diffOutcome, diffPeek } from './compare.ts';
+import type { Model } from './model.ts';
+
+export interface StepRecord {
+  step: number;
+  command: string;
+  model: string;
+  backend: string;
+  transitions: string[];
+  divergence?: string;
+}
+
+export type RunStatus = 'PASS' | 'FAIL' | 'ERROR' | 'UNSUPPORTED';
+
+export interface RunResult {
+  status: RunStatus;
+  steps: StepRecord[];
+  rules: Set<RuleId>;
+  edges: string[];
+  transitions: string[];
+  /** Kernel states the streams were in after each step. */
+  states: string[];
+  message?: string;
+}
+
+const resolve = <T>(v: T | Promise<T>): T | Promise<T> => v;
+
+function modelPeek(model: Model, fd: number): PeekValue | null | undefined {
+  const { next } = decide(model.context, { type: 'PEEK', fd });
+  return next.last.ok ? next.last.peek : undefined;
+}
+
+/** Runs `commands`; stops at the first divergence. `observe` compares the pages after each step. */
+export async function runSequence(
+  model: Model,
+  device: PcmDevice,
+  commands: readonly Command[],
+  observe = true,
+): Promise<RunResult> {
+  const result: RunResult = { status: 'PASS', steps: [], rules: new Set(), edges: [], transitions: [], states: [] };
+  const files = model.input.files;
+  for (let k = 0; k < commands.length; k++) {
+    const cmd = commands[k]!;
+    let m;
+    try {
+      m = model.send(cmd);
+    } catch (e) {
+      return { ...result, status: 'ERROR', message: `model: ${(e as Error).message}` };
+    }
+    let b: Outcome;
+    try {
+      const r = resolve(device.exec(cmd));
+      b = r instanceof Promise ? await r : r;
+    } catch (e) {
+      return { ...result, status: 'ERROR', message: `backend threw on ${cmd.type}: ${(e as Error).message}` };
+    }
+    const rec: StepRecord = { step: k, command: stringify(cmd), model: stringify(m.outcome), backend: stringify(b), transitions: m.transitions };
+    result.steps.push(rec);
+    if (!b.ok && b.unsupported) return { ...result, status: 'UNSUPPORTED', message: `${cmd.type}: ${b.unsupported}` };
+    let divergence = diffOutcome(m.outcome, b);
+    if (!divergence && observe) {
+      for (let fd = 0; fd < files && !divergence; fd++) {
+        const r = resolve(device.exec({ type: 'PEEK', fd }));
+        const bp = r instanceof Promise ? await r : r;
+        divergence = diffPeek(fd, modelPeek(model, fd), bp.ok ? bp.peek : undefined);
+      }
+    }
+    for (const r of m.rules) result.rules.add(r);
+    result.edges.push(...m.edges);
+    result.transitions.push(...m.transitions);
+    result.states.push(...m.regions);
+    if (divergence) {
+      rec.divergence = divergence;
+      return { ...result, status: 'FAIL', message: `step ${k} ${cmd.type}: ${divergence}` };
+    }
+  }
+  return result;
+}
