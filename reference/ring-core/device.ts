@@ -9,23 +9,34 @@ import { isRunning, type Substream } from './card.ts';
 import { gatherFrames, scatterFrames } from './buffer.ts';
 import { silenceByte } from './format.ts';
 import { periodElapsed } from './hwptr.ts';
+import type { Runtime } from './runtime.ts';
 
 /** Moves `frames` frames of device data at buffer offset `ofs` (a run that does not wrap). */
 function moveData(s: Substream, ofs: number, frames: number): void {
   const rt = s.rt;
   const card = s.card;
-  const bytes = new Uint8Array(frames * rt.frameBytes);
+  const bytes = frames * rt.frameBytes;
   if (s.playback) {
-    gatherFrames(rt, ofs, frames, bytes);
-    card.sink.record(bytes);
     const cap = card.sub('CAPTURE');
-    if (card.cable && cap?.runtime && isRunning(cap)) card.cable.push(bytes);
+    const toCable = card.cable !== null && cap?.runtime != null && isRunning(cap);
+    if (!card.sink.enabled && !toCable) return; // nobody reads what the device plays
+    const out = scratch(rt, bytes);
+    gatherFrames(rt, ofs, frames, out);
+    card.sink.record(out);
+    if (toCable) card.cable!.push(out);
     return;
   }
-  if (card.cable) card.cable.pull(bytes, silenceByte(rt.format));
-  else fillPattern(bytes, rt.sourceFrame, rt.frameBytes);
+  const src = scratch(rt, bytes);
+  if (card.cable) card.cable.pull(src, silenceByte(rt.format));
+  else fillPattern(src, rt.sourceFrame, rt.frameBytes);
   rt.sourceFrame += frames;
-  scatterFrames(rt, ofs, bytes);
+  scatterFrames(rt, ofs, src);
+}
+
+/** A reusable view of `bytes` bytes for the device's own copies. */
+function scratch(rt: Runtime, bytes: number): Uint8Array {
+  if (rt.scratch.length < bytes) rt.scratch = new Uint8Array(bytes);
+  return rt.scratch.subarray(0, bytes);
 }
 
 /** device.advance.running / device.advance.stopped: returns the frames the device ran. */

@@ -65,6 +65,8 @@ export class Runtime {
   pos = 0;
   /** Capture without loopback: frames of test pattern the device has produced since OPEN. */
   sourceFrame = 0;
+  /** Scratch space for the device's copies. */
+  scratch = new Uint8Array(0);
 }
 
 /** ring.avail.playback — include/sound/pcm.h snd_pcm_playback_avail(). */
