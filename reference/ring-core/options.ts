@@ -15,6 +15,9 @@ export interface RingCoreOptions {
   /** How many periods a blocking call lets a device run before the harness gives up and sends a
    * signal (the call then answers EINTR or its partial count). Default 1 << 20. */
   waitLimitPeriods?: number;
+  /** Run writeFrames()/advance() on small integers where the stream allows (fast.ts; default true).
+   * Turning it off runs them on the exact path: only the differential test needs that. */
+  fastLane?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -23,6 +26,7 @@ export interface ResolvedOptions {
   loopback: boolean;
   sink: boolean;
   waitLimitPeriods: number;
+  fastLane: boolean;
 }
 
 /** The reference device: snd-dummy-like, able to pause and resume, mappable. */
@@ -59,5 +63,12 @@ export function resolveOptions(o: RingCoreOptions = {}): ResolvedOptions {
   if (!Number.isSafeInteger(waitLimitPeriods) || waitLimitPeriods < 1) {
     throw new RangeError(`waitLimitPeriods must be a positive integer, not ${waitLimitPeriods}`);
   }
-  return { follows: o.follows ?? '7.2', streams, loopback: o.loopback ?? false, sink: o.sink ?? true, waitLimitPeriods };
+  return {
+    follows: o.follows ?? '7.2',
+    streams,
+    loopback: o.loopback ?? false,
+    sink: o.sink ?? true,
+    waitLimitPeriods,
+    fastLane: o.fastLane ?? true,
+  };
 }

@@ -5,6 +5,7 @@
 import type { Access, Format } from '../../spec/abi/params.ts';
 import type { PcmState } from '../../spec/abi/states.ts';
 import { s64, u64 } from './u64.ts';
+import type { FastLane } from './fast.ts';
 
 export class Runtime {
   state: PcmState = 'OPEN';
@@ -67,6 +68,8 @@ export class Runtime {
   sourceFrame = 0;
   /** Scratch space for the device's copies. */
   scratch = new Uint8Array(0);
+  /** While armed, the pointers live here (fast.ts); every exact entry point folds it back first. */
+  lane: FastLane | null = null;
 }
 
 /** ring.avail.playback — include/sound/pcm.h snd_pcm_playback_avail(). */

@@ -14,6 +14,7 @@ import { EPOLLERR, EPOLLNVAL } from './poll.ts';
 import { fail, fileOp, ok, unlink } from './ioctl.ts';
 import { u64 } from './u64.ts';
 import { inspect, type RuntimeView } from './inspect.ts';
+import { fastAdvance, fastWrite, foldAll } from './fast.ts';
 
 export class RingCoreDevice implements PcmDevice {
   readonly info: DeviceInfo;
@@ -39,6 +40,7 @@ export class RingCoreDevice implements PcmDevice {
   exec(cmd: Command): Outcome {
     if (this.disposed) throw new Error('ring-core: exec on a disposed session');
     const card = this.card;
+    foldAll(card);
     switch (cmd.type) {
       case 'OPEN':
         return this.open(cmd.fd, cmd.stream, cmd.nonblock);
@@ -98,6 +100,7 @@ export class RingCoreDevice implements PcmDevice {
 
   dispose(): void {
     if (this.disposed) return;
+    foldAll(this.card);
     for (const f of [...this.files.values()]) this.close(f);
     for (const list of this.orphans.values()) for (const f of list) this.release(f);
     this.orphans.clear();
@@ -199,6 +202,7 @@ export class RingCoreDevice implements PcmDevice {
 
   /** Runtime internals of the substream behind `fd` (a snapshot). */
   debug(fd: number): RuntimeView {
+    foldAll(this.card);
     const s = this.sub(fd);
     return inspect(s, [...this.files.values()]);
   }
@@ -218,6 +222,7 @@ export class RingCoreDevice implements PcmDevice {
    * boundary. Every relation between the pointers is kept, so the stream behaves as it would after
    * that much time; used to cross the 64-bit boundary in tests without running 2^62 frames. */
   debugShift(fd: number, laps: bigint): void {
+    foldAll(this.card);
     const rt = this.sub(fd).rt;
     if (rt.bs === 0n) throw new RangeError('ring-core: debugShift needs hw_params');
     const d = (laps * rt.bs) % rt.boundary;
@@ -229,18 +234,31 @@ export class RingCoreDevice implements PcmDevice {
     rt.silenceStart = shift(rt.silenceStart);
   }
 
-  /** Data path for benchmarks: writes (or reads, on capture) like WRITEI without building an
-   * Outcome. Returns the frames transferred or the errno. */
+  /** Data path for benchmarks: WRITEI of `data` (interleaved frames) without building an Outcome;
+   * on capture it reads `data.length` bytes' worth of frames instead. Returns the frames transferred
+   * or the errno. */
   writeFrames(fd: number, data: Uint8Array): number | string {
+    if (this.disposed) throw new Error('ring-core: writeFrames on a disposed session');
     const f = this.files.get(fd);
     if (!f) return 'EBADF';
+    if (this.card.opts.fastLane) {
+      const r = fastWrite(f.sub, f, data);
+      if (r !== null) return r;
+    } else {
+      foldAll(this.card);
+    }
+    if (this.card.shutdown) return 'ENODEV';
     const r = fileOp(f, { type: 'WRITEI', fd, frames: data.length / f.sub.rt.frameBytes, data }, () => undefined);
     return r.ok ? Number(r.value) : r.errno;
   }
 
   /** Data path for benchmarks: ADVANCE without building an Outcome. */
-  advance(fd: number, frames: number): number {
-    return advance(this.sub(fd), frames);
+  advance(fd: number, n: number): number {
+    if (this.disposed) throw new Error('ring-core: advance on a disposed session');
+    const s = this.sub(fd);
+    if (this.card.opts.fastLane) return fastAdvance(s, frames(n));
+    foldAll(this.card);
+    return advance(s, frames(n));
   }
 }
 
