@@ -1,0 +1,74 @@
+// Options of the ring core and the hardware it pretends to be (snd_pcm_hardware per direction).
+import type { HwCaps } from '../../spec/device.ts';
+import type { StreamDir } from '../../spec/abi/states.ts';
+
+export interface RingCoreOptions {
+  /** Which kernel's rules to follow where 6.1 and 7.2 differ (PVERSION, PAUSE push, silence fill). */
+  follows?: '7.2' | '6.1';
+  /** Per-direction driver capabilities; a direction set to `null` does not exist (OPEN → ENOENT).
+   * A direction left out gets `DEFAULT_CAPS`. */
+  streams?: Partial<Record<StreamDir, HwCaps | null>>;
+  /** Playback frames the device consumes flow into the capture stream (see cable.ts). */
+  loopback?: boolean;
+  /** Record what the playback device consumes, for `takeSink()` (default true). */
+  sink?: boolean;
+  /** How many periods a blocking call lets a device run before the harness gives up and sends a
+   * signal (the call then answers EINTR or its partial count). Default 1 << 20. */
+  waitLimitPeriods?: number;
+  /** Run writeFrames()/advance() on small integers where the stream allows (fast.ts; default true).
+   * Turning it off runs them on the exact path: only the differential test needs that. */
+  fastLane?: boolean;
+}
+
+export interface ResolvedOptions {
+  follows: '7.2' | '6.1';
+  streams: Partial<Record<StreamDir, HwCaps>>;
+  loopback: boolean;
+  sink: boolean;
+  waitLimitPeriods: number;
+  fastLane: boolean;
+}
+
+/** The reference device: snd-dummy-like, able to pause and resume, mappable. */
+export const DEFAULT_CAPS: Readonly<HwCaps> = Object.freeze({
+  info: ['MMAP', 'MMAP_VALID', 'INTERLEAVED', 'NONINTERLEAVED', 'PAUSE', 'RESUME'],
+  formats: ['S16_LE', 'S32_LE', 'U8'],
+  rates: { min: 8000, max: 192000 },
+  channels: { min: 1, max: 8 },
+  buffer_bytes_max: 1 << 20,
+  period_bytes: { min: 64, max: 512 * 1024 },
+  periods: { min: 1, max: 1024 },
+}) as HwCaps;
+
+function copyCaps(c: HwCaps): HwCaps {
+  return {
+    info: [...c.info],
+    formats: [...c.formats],
+    rates: c.rates.list ? { min: c.rates.min, max: c.rates.max, list: [...c.rates.list] } : { min: c.rates.min, max: c.rates.max },
+    channels: { ...c.channels },
+    buffer_bytes_max: c.buffer_bytes_max,
+    period_bytes: { ...c.period_bytes },
+    periods: { ...c.periods },
+  };
+}
+
+export function resolveOptions(o: RingCoreOptions = {}): ResolvedOptions {
+  const streams: Partial<Record<StreamDir, HwCaps>> = {};
+  for (const dir of ['PLAYBACK', 'CAPTURE'] as const) {
+    const given = o.streams?.[dir];
+    if (given === null) continue;
+    streams[dir] = copyCaps(given ?? DEFAULT_CAPS);
+  }
+  const waitLimitPeriods = o.waitLimitPeriods ?? 1 << 20;
+  if (!Number.isSafeInteger(waitLimitPeriods) || waitLimitPeriods < 1) {
+    throw new RangeError(`waitLimitPeriods must be a positive integer, not ${waitLimitPeriods}`);
+  }
+  return {
+    follows: o.follows ?? '7.2',
+    streams,
+    loopback: o.loopback ?? false,
+    sink: o.sink ?? true,
+    waitLimitPeriods,
+    fastLane: o.fastLane ?? true,
+  };
+}

@@ -1,0 +1,105 @@
+// The fast lane (reference/ring-core/fast.ts) against the exact path: the same random sequences of
+// writeFrames()/advance() and ordinary commands, with the lane on and off, must give the same
+// answers and leave the same runtime behind after every step.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import type { Command } from '../../spec/device.ts';
+import type { RingCoreDevice } from '../../reference/ring-core/index.ts';
+import { hw, session, show, sw } from './helpers.ts';
+
+type Step =
+  | { kind: 'write'; fd: number; frames: number; seed: number }
+  | { kind: 'advance'; fd: number; frames: number }
+  | { kind: 'exec'; cmd: Command };
+
+const fd = fc.constantFrom(0, 1);
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('write' as const), fd, frames: fc.integer({ min: 0, max: 300 }), seed: fc.integer({ min: 0, max: 255 }) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('advance' as const), fd, frames: fc.integer({ min: 0, max: 400 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('exec' as const),
+      cmd: fc.oneof(
+        fc.record({ type: fc.constantFrom('STATUS' as const), fd, ext: fc.constant(false) }),
+        fc.record({ type: fc.constantFrom('HWSYNC' as const, 'START' as const, 'DROP' as const, 'PREPARE' as const, 'RESET' as const, 'XRUN' as const, 'LINK' as const, 'UNLINK' as const), fd, other: fd }),
+        fc.record({ type: fc.constant('PAUSE' as const), fd, push: fc.boolean() }),
+        fc.record({ type: fc.constantFrom('REWIND' as const, 'FORWARD' as const), fd, frames: fc.bigInt({ min: 0n, max: 300n }) }),
+        fc.record({
+          type: fc.constant('SW_PARAMS' as const),
+          fd,
+          params: fc.record({
+            stop: fc.constantFrom(256n, 100n, 1n << 62n),
+            silence: fc.constantFrom(0n, 64n),
+          }).map(({ stop, silence }) => sw({ buffer: 256, period: 64, stop_threshold: stop, silence_threshold: silence * 2n, silence_size: silence })),
+        }),
+        fc.constant<Command>({ type: 'SUSPEND' }),
+      ) as fc.Arbitrary<Command>,
+    }),
+  },
+);
+
+function setUp(fast: boolean, loopback: boolean, nearBoundary: boolean, access: 'RW_INTERLEAVED' | 'RW_NONINTERLEAVED', nonblock = true): RingCoreDevice {
+  const dev = session({ fastLane: fast, loopback, sink: true });
+  for (const [f, stream] of [[0, 'PLAYBACK'], [1, 'CAPTURE']] as const) {
+    dev.exec({ type: 'OPEN', fd: f, stream, nonblock });
+    dev.exec({ type: 'HW_PARAMS', fd: f, params: hw(64, 4, { access }) });
+    dev.exec({ type: 'PREPARE', fd: f });
+    if (nearBoundary) dev.debugShift(f, (1n << 62n) / 256n - 3n);
+  }
+  return dev;
+}
+
+function apply(dev: RingCoreDevice, s: Step): string {
+  switch (s.kind) {
+    case 'write': {
+      const data = new Uint8Array(s.frames * 4).map((_, i) => (i * 31 + s.seed) & 0xff);
+      return show(dev.writeFrames(s.fd, data));
+    }
+    case 'advance':
+      return show(dev.advance(s.fd, s.frames));
+    case 'exec':
+      return show(dev.exec(s.cmd));
+  }
+}
+
+test('writeFrames and advance answer the same and leave the same runtime with the fast lane on and off', () => {
+  fc.assert(
+    fc.property(
+      fc.array(step, { minLength: 5, maxLength: 60 }),
+      fc.boolean(),
+      fc.boolean(),
+      fc.constantFrom('RW_INTERLEAVED' as const, 'RW_NONINTERLEAVED' as const),
+      fc.boolean(),
+      (steps, loopback, near, access, nonblock) => {
+        const fast = setUp(true, loopback, near, access, nonblock);
+        const exact = setUp(false, loopback, near, access, nonblock);
+        steps.forEach((s, i) => {
+          assert.equal(apply(fast, s), apply(exact, s), `step ${i}: ${show(s)}`);
+          for (const f of [0, 1]) assert.equal(show(fast.debug(f)), show(exact.debug(f)), `runtime ${f} after step ${i}: ${show(s)}`);
+        });
+        assert.deepEqual(fast.takeSink(), exact.takeSink());
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test('the fast lane runs a steady stream across the 2^62 boundary like the exact path', () => {
+  const run = (fast: boolean) => {
+    const dev = setUp(fast, false, true, 'RW_INTERLEAVED');
+    const data = new Uint8Array(64 * 4).fill(7);
+    const trace: string[] = [];
+    dev.writeFrames(0, data);
+    dev.writeFrames(0, data);
+    for (let i = 0; i < 40; i++) {
+      trace.push(show(dev.writeFrames(0, data)), show(dev.advance(0, 64)));
+    }
+    trace.push(show(dev.debug(0)));
+    return trace;
+  };
+  const fast = run(true);
+  assert.deepEqual(fast, run(false));
+  assert.match(fast.at(-1)!, /"state":"RUNNING"/);
+});
