@@ -20,6 +20,19 @@ export function parse<T = unknown>(text: string): T {
   }) as T;
 }
 
+/** Like stringify, with object keys sorted: equal values give equal text. */
+export function canonical(value: unknown): string {
+  return stringify(sortKeys(value));
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object' && !(v instanceof Uint8Array)) {
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  }
+  return v;
+}
+
 /** The event name a transition key uses: the ioctl, with its variant where it has one. */
 export function eventLabel(cmd: Command): string {
   switch (cmd.type) {

@@ -1,6 +1,6 @@
 // What must agree between the model and a backend after each step.
 import type { Outcome, PeekValue } from '../spec/device.ts';
-import { stringify } from './codec.ts';
+import { canonical } from './codec.ts';
 
 /** The fields of an outcome that are compared (data bytes are checked by the data tests). */
 function comparable(o: Outcome): Record<string, unknown> {
@@ -16,13 +16,13 @@ export function diffOutcome(model: Outcome, backend: Outcome): string | null {
   if (model.ok !== backend.ok) return `model ${model.ok ? 'succeeded' : model.errno} but backend ${backend.ok ? 'succeeded' : backend.errno}`;
   const problems: string[] = [];
   for (const k of new Set([...Object.keys(a)])) {
-    if (stringify(a[k]) !== stringify(b[k])) problems.push(`${k}: model ${stringify(a[k])}, backend ${stringify(b[k])}`);
+    if (canonical(a[k]) !== canonical(b[k])) problems.push(`${k}: model ${canonical(a[k])}, backend ${canonical(b[k])}`);
   }
   return problems.length ? problems.join('; ') : null;
 }
 
 export function diffPeek(fd: number, model: PeekValue | null | undefined, backend: PeekValue | null | undefined): string | null {
-  const a = stringify(model ?? null);
-  const b = stringify(backend ?? null);
+  const a = canonical(model ?? null);
+  const b = canonical(backend ?? null);
   return a === b ? null : `fd ${fd} status/control pages: model ${a}, backend ${b}`;
 }

@@ -65,8 +65,9 @@ export type FileCommand =
   | { type: 'FORWARD'; fd: Fd; frames: bigint }
   | { type: 'RESUME'; fd: Fd }
   | { type: 'XRUN'; fd: Fd }
-  /** WRITEI_FRAMES / READI_FRAMES / WRITEN_FRAMES / READN_FRAMES. `data` (interleaved bytes) is
-   * optional on writes: without it the backend writes its deterministic test pattern. */
+  /** WRITEI_FRAMES / READI_FRAMES / WRITEN_FRAMES / READN_FRAMES. `data` is optional on writes:
+   * without it the backend writes its deterministic test pattern. Layout: interleaved frames for
+   * the I variants; for the N variants one block per channel, each `frames × sample bytes`. */
   | { type: 'WRITEI' | 'READI' | 'WRITEN' | 'READN'; fd: Fd; frames: number; data?: Uint8Array }
   /** The write(2) / read(2) syscalls, in bytes. */
   | { type: 'WRITE' | 'READ'; fd: Fd; bytes: number; data?: Uint8Array }

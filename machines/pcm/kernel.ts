@@ -239,15 +239,16 @@ export function drainInitGroup(ctx: PcmContext, i: number): Edge | null {
   });
 }
 
-/** The wait of a blocking DRAIN: each draining playback member's device runs until none drains. */
+/** The wait of a blocking DRAIN: round by round, every draining playback member's device runs to
+ * its next period interrupt, until no member drains. */
 export function drainWait(ctx: PcmContext, i: number): void {
+  const draining = (j: number) => ctx.streams[j]!.dir === 'PLAYBACK' && ctx.streams[j]!.state === 'DRAINING';
   for (let n = 0; n < LOOP_LIMIT; n++) {
-    const draining = membersOf(ctx, i).find((j) => {
-      const s = ctx.streams[j]!;
-      return s.dir === 'PLAYBACK' && s.state === 'DRAINING';
-    });
-    if (draining === undefined) return;
-    if (runPeriod(ctx, draining) === 0n) throw new ModelError('a draining stream does not run');
+    const members = membersOf(ctx, i).filter(draining);
+    if (members.length === 0) return;
+    let ran = 0n;
+    for (const j of members) if (draining(j)) ran += runPeriod(ctx, j);
+    if (ran === 0n) throw new ModelError('a draining stream does not run');
   }
   throw new ModelError('drain did not finish');
 }

@@ -92,6 +92,8 @@ export const PREMISES = {
     const bytes = field(ev, 'bytes') as number | undefined;
     return bytes === undefined || (hw !== null && bytes % hw.frameBytes === 0);
   },
+  /** read(2) on a playback file or write(2) on a capture file — pcm.xfer.direction, vfs_read(). */
+  isWrongDirection: (ctx, i, ev) => (ev.type === 'READ' && ctx.streams[i]!.dir === 'PLAYBACK') || (ev.type === 'WRITE' && ctx.streams[i]!.dir === 'CAPTURE'),
   /** LINK names this very slot — pcm.link.self. */
   isLinkToSelf: (_ctx, i, ev) => field(ev, 'other') === i,
   /** LINK names a slot with an open file — pcm.link.bad-fd. */
@@ -112,7 +114,7 @@ export const PREMISES = {
   isMmapDataSizeOk: (ctx, i, ev) => {
     const s = ctx.streams[i]!;
     const dma = pageAlign(s.hw?.dmaBytes ?? 0);
-    const size = (field(ev, 'bytes') as number | undefined) ?? dma;
+    const size = pageAlign((field(ev, 'bytes') as number | undefined) ?? dma); // mmap(2) maps whole pages
     const offset = (field(ev, 'offset') as number | undefined) ?? 0;
     return size <= dma && offset <= dma - size;
   },
@@ -131,8 +133,10 @@ export const PREMISES = {
   isMmapPageOk: (_ctx, _i, ev) => {
     const bytes = (field(ev, 'bytes') as number | undefined) ?? 4096;
     const prot = (field(ev, 'prot') as string | undefined) ?? 'RW';
-    return bytes === 4096 && prot.includes('R');
+    return pageAlign(bytes) === 4096 && prot.includes('R'); // mmap(2) rounds the length up to pages
   },
+  /** An mmap(2) of length 0, which mmap(2) itself refuses — pcm.mmap-page.size. */
+  isZeroLengthMap: (_ctx, _i, ev) => field(ev, 'bytes') === 0,
   /** The area MUNMAP names is mapped. */
   isAreaMapped: (ctx, i, ev) => {
     const s = ctx.streams[i]!;

@@ -1,7 +1,7 @@
 // DRAIN: snd_pcm_drain() (sound/core/pcm_native.c).
 //
 // A blocking drain sleeps until no playback member of the caller's group is DRAINING. While it
-// sleeps, the device of every draining playback member runs one period (period_size frames), in
+// sleeps, the device of every draining playback member runs to its next period interrupt, in
 // group order, per round (spec pcm.drain.wait, Model); other streams do not move. A draining
 // playback stream always runs, so the kernel's timeout (EIO, or ESTRPIPE) is reached only through
 // the harness's patience, `waitLimitPeriods` rounds, after which it sends a signal (EINTR).
@@ -31,7 +31,7 @@ export function drain(s: Substream, file: PcmFile): KErr | null {
         continue;
       }
       let woken = false;
-      for (const m of members) if (m.rt.state === 'DRAINING' && advance(m, m.rt.periodSize) > 0) woken = true;
+      for (const m of members) if (m.rt.state === 'DRAINING' && advance(m, m.rt.periodSize - (m.rt.pos % m.rt.periodSize)) > 0) woken = true;
       if (!woken) {
         // schedule_timeout() ran out
         if (rt.state === 'SUSPENDED') return kerr('ESTRPIPE', 'pcm.drain.wait');

@@ -49,8 +49,10 @@ export class RingCoreDevice implements PcmDevice {
       case 'MUNMAP':
         return this.munmap(cmd.fd, cmd.area);
       case 'CONTROL_WRITE': {
+        const open = this.files.get(cmd.fd);
+        if (!open) return fail(kerr('EBADF', 'pcm.file.not-open'));
         const f = this.mapping(cmd.fd, 'CONTROL');
-        if (!f) return fail(kerr('EFAULT', 'pcm.control-write.ok'));
+        if (!f) return fail(kerr('EFAULT', 'harness.control-write.unmapped'));
         if (cmd.appl_ptr !== undefined) f.sub.rt.applPtr = u64(cmd.appl_ptr);
         if (cmd.avail_min !== undefined) f.sub.rt.availMin = u64(cmd.avail_min);
         return ok();
@@ -65,7 +67,7 @@ export class RingCoreDevice implements PcmDevice {
         break;
     }
     const file = this.files.get(cmd.fd);
-    if (!file) return { ok: false, errno: 'EBADF' }; // not a descriptor: the syscall layer answers
+    if (!file) return fail(kerr('EBADF', 'pcm.file.not-open')); // not a descriptor: the syscall layer answers
     const s = file.sub;
     switch (cmd.type) {
       case 'ADVANCE':
@@ -110,7 +112,8 @@ export class RingCoreDevice implements PcmDevice {
   // ---- the file table
 
   private open(fd: number, dir: 'PLAYBACK' | 'CAPTURE', nonblock: boolean): Outcome {
-    if (this.files.has(fd)) throw new RangeError(`ring-core: OPEN on descriptor ${fd}, which is open`);
+    // The slot stays in use while a closed file's mappings still hold its substream.
+    if (this.files.has(fd) || this.orphans.has(fd)) return fail(kerr('EBADF', 'harness.open.slot-in-use'));
     if (this.card.shutdown) return fail(kerr('ENOENT', 'device.disconnect.enodev'));
     const s = this.card.sub(dir);
     if (!s) return fail(kerr('ENOENT', 'pcm.open.no-device'));

@@ -1,6 +1,6 @@
 // Transfers: __snd_pcm_lib_xfer() and wait_for_avail() of sound/core/pcm_lib.c.
 //
-// A blocking wait lets the device of the waiting stream run one period (period_size frames) at a
+// A blocking wait lets the device of the waiting stream run to its next period interrupt at a
 // time (spec pcm.xfer.wait, Model). A stream that does not run times out (EIO) unless the kernel
 // would wait without a timeout (PAUSED, or a NO_PERIOD_WAKEUP setup): then the harness sends a
 // signal and the call answers EINTR. It does the same when the device has run
@@ -48,7 +48,7 @@ function waitForAvail(s: Substream): Avail {
     // schedule_timeout(): the device runs a period, or nothing wakes us
     let woken = true;
     if (isRunning(s) && periods < card.opts.waitLimitPeriods) {
-      advance(s, rt.periodSize);
+      advance(s, rt.periodSize - (rt.pos % rt.periodSize)); // up to the next period interrupt
       periods++;
     } else if (isRunning(s) || rt.noPeriodWakeup || rt.state === 'PAUSED') {
       card.signalPending = true; // a wait without end: the harness interrupts it

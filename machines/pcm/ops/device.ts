@@ -2,11 +2,12 @@
 import { ALL, type OpSpec } from '../edges.ts';
 import { disconnectAll, runDevice, suspendAll, xrun } from '../kernel.ts';
 import { isRunning } from '../runtime.ts';
-import { ok } from './common.ts';
+import { NOT_OPEN, ok } from './common.ts';
 
 export const ADVANCE: OpSpec<'ADVANCE'> = {
   type: 'ADVANCE',
   edges: [
+    ...NOT_OPEN,
     {
       in: ['RUNNING'], run: true, rules: ['device.advance.running'],
       outcomes: [{ to: 'RUNNING' }, { to: 'XRUN', rules: ['ring.xrun.detect'] }],
@@ -16,7 +17,7 @@ export const ADVANCE: OpSpec<'ADVANCE'> = {
       outcomes: [{ to: 'DRAINING' }, { to: 'SETUP', rules: ['ring.drain.complete'] }],
     },
     { in: ['RUNNING', 'DRAINING'], run: true, group: true, rules: ['device.advance.running', 'pcm.group.all-or-nothing'] },
-    { in: [...ALL, 'CLOSED'], run: true, rules: ['device.advance.stopped'] },
+    { in: ALL, run: true, rules: ['device.advance.stopped'] },
   ],
   effect(ctx, i, ev) {
     ok(ctx, { value: runDevice(ctx, i, BigInt(Math.max(0, ev.frames))) });
@@ -26,10 +27,11 @@ export const ADVANCE: OpSpec<'ADVANCE'> = {
 export const DEVICE_XRUN: OpSpec<'DEVICE_XRUN'> = {
   type: 'DEVICE_XRUN',
   edges: [
+    ...NOT_OPEN,
     { in: ['RUNNING'], run: true, to: 'XRUN', rules: ['device.xrun.driver', 'ring.xrun.detect'] },
     { in: ['DRAINING'], if: ['isPlayback'], run: true, to: 'XRUN', rules: ['device.xrun.driver', 'ring.xrun.detect'] },
     { in: ['RUNNING', 'DRAINING'], run: true, group: true, rules: ['device.xrun.driver', 'pcm.group.all-or-nothing'] },
-    { in: [...ALL, 'CLOSED'], run: true, rules: ['device.xrun.driver'] },
+    { in: ALL, run: true, rules: ['device.xrun.driver'] },
   ],
   effect(ctx, i) {
     if (isRunning(ctx.streams[i]!)) xrun(ctx, i);

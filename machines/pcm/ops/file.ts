@@ -96,6 +96,7 @@ export const MMAP: OpSpec<'MMAP'> = {
   type: 'MMAP',
   edges: [
     ...NOT_OPEN,
+    { in: ALL, if: ['isZeroLengthMap'], errno: 'EINVAL', rules: ['pcm.mmap-page.size'] },
     { in: ['DISCONNECTED'], errno: 'ENODEV', rules: ['device.disconnect.enodev'] },
     { in: ALL, if: ['isDataArea', '!isMmapProtOk'], errno: 'EINVAL', rules: ['pcm.mmap-data.prot'] },
     { in: ['OPEN'], if: ['isDataArea'], errno: 'EBADFD', rules: ['pcm.mmap-data.open'] },

@@ -5,7 +5,7 @@ import type { PcmContext } from '../context.ts';
 import { ALL, type EdgeOutcome, type OpSpec } from '../edges.ts';
 import { note, settle, startGroup, stopGroup, update, waitForAvail } from '../kernel.ts';
 import { applForward, avail, hwAvail, toSigned } from '../runtime.ts';
-import { fail, IOCTL_GUARDS, ok } from './common.ts';
+import { fail, NOT_OPEN, ok, UNPLUGGED } from './common.ts';
 
 type XferCommand = Extract<Command, { type: 'WRITEI' | 'READI' | 'WRITEN' | 'READN' | 'WRITE' | 'READ' }>;
 
@@ -32,7 +32,7 @@ function transfer(ctx: PcmContext, i: number, ev: XferCommand): void {
   const bytes = ev.type === 'WRITE' || ev.type === 'READ';
   let size = BigInt('bytes' in ev ? ev.bytes / hw.frameBytes : ev.frames);
   const playback = s.dir === 'PLAYBACK';
-  if (ev.type.startsWith('WRITE') !== playback) note(ctx, 'pcm.xfer.direction');
+  if (ev.type.startsWith('WRITE') !== playback) note(ctx, 'pcm.xfer.direction'); // ioctls only: read(2)/write(2) were refused
   const nonblock = s.xferNonblock;
 
   if (s.state === 'RUNNING') update(ctx, i, false); // its verdict is not returned here
@@ -97,7 +97,12 @@ function xferOp<T extends XferCommand['type']>(type: T): OpSpec<T> {
   return {
     type,
     edges: [
-      ...IOCTL_GUARDS,
+      ...NOT_OPEN,
+      // vfs_read()/vfs_write(): a playback file has no read, a capture file no write.
+      ...(type === 'WRITE' || type === 'READ'
+        ? [{ in: ALL, if: ['isWrongDirection'], errno: 'EINVAL', rules: ['pcm.xfer.direction'] } as const]
+        : []),
+      UNPLUGGED,
       { in: ['OPEN'], errno: 'EBADFD', rules: ['pcm.xfer.open'] },
       ...(type === 'WRITE' || type === 'READ'
         ? [{ in: ALL, if: ['!isFrameAligned'], errno: 'EINVAL', rules: ['pcm.xfer.unaligned'] } as const]
