@@ -65,6 +65,9 @@ export interface Scenario {
   filter: (cmd: Command, ctx: PcmContext) => boolean;
   maxStates: number;
   maxDepth: number;
+  /** Probe only the scenario's own commands (the two-file machine leaves single-file commands to
+   * the one-file machine). */
+  probeOwn?: boolean;
 }
 
 export interface ExploreOptions {
@@ -97,26 +100,26 @@ export const SCENARIOS: Readonly<Record<1 | 2, readonly Scenario[]>> = {
       name: 'core',
       filter: (c, x) => stream(c) || move(c) || plainSw(c) || configIs(c, x, 'RW_INTERLEAVED') ||
         (c.type === 'SYNC_PTR' && !c.compat32 && (c.flags & 2) === 0),
-      maxStates: 6_000,
+      maxStates: 3_000,
       maxDepth: 16,
     },
     {
       name: 'mappings',
       filter: (c, x) => stream(c) || isPage(c) || c.type === 'USER_PVERSION' || c.type === 'CONTROL_WRITE' ||
         (c.type === 'MMAP' || c.type === 'MUNMAP') || configIs(c, x, 'MMAP_INTERLEAVED'),
-      maxStates: 6_000,
+      maxStates: 3_000,
       maxDepth: 10,
     },
     {
       name: 'access',
       filter: (c, x) => stream(c) || only('WRITEI', 'READI', 'WRITEN', 'READN', 'WRITE', 'READ')(c) || (c.type === 'HW_PARAMS' && !configIs(c, x, null)),
-      maxStates: 6_000,
+      maxStates: 3_000,
       maxDepth: 10,
     },
     {
       name: 'silence',
       filter: (c, x) => stream(c) || c.type === 'WRITEI' || c.type === 'SW_PARAMS' || configIs(c, x, 'RW_INTERLEAVED'),
-      maxStates: 2_000,
+      maxStates: 1_000,
       maxDepth: 10,
     },
   ],
@@ -127,6 +130,7 @@ export const SCENARIOS: Readonly<Record<1 | 2, readonly Scenario[]>> = {
         plainSw(c) || configIs(c, x, 'RW_INTERLEAVED') || (c.type === 'MMAP' && c.area === 'STATUS' && c.bytes === undefined),
       maxStates: 8_000,
       maxDepth: 14,
+      probeOwn: true,
     },
   ],
 };
@@ -144,7 +148,7 @@ export function planPaths(opts: ExploreOptions): PathPlan {
     const eventsOf = (snap: Snap) => (memo?.snap === snap ? memo.events : (memo = { snap, events: pathEvents(snap.context, opts.caps) }).events);
     const t = traverse<Snap, Command>(machine as unknown as AnyStateMachine, { caps: opts.caps, kernel: opts.kernel, files: opts.files }, {
       expand: (snap) => eventsOf(snap).filter((c) => sc.filter(c, snap.context)),
-      probe: (snap) => eventsOf(snap),
+      probe: (snap) => (sc.probeOwn ? [] : eventsOf(snap)),
       key: (snap) => abstractKey(snap.context, regionsOf(snap)),
       maxStates: sc.maxStates,
       maxDepth: sc.maxDepth,
