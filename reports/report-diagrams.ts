@@ -23,7 +23,7 @@ export async function diagramPage(m: ReportModel, g: MachineGraph): Promise<stri
         view: 'full',
         overlay: o,
         edgeLink: (edges) => `#e${edges[0]!.index}`,
-        idPrefix: `run-${run.slug}`,
+        idPrefix: `run${run.index}`,
       }),
     );
     body += `<h2 id="${esc(run.slug)}">${esc(run.label)}</h2>`;
