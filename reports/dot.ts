@@ -219,9 +219,12 @@ export function toDot(g: MachineGraph, opts: DotOptions = {}): string {
   if (!g.parallel && g.initial) initialMarker(g.initial, '__start', 1);
   emit(null, 1);
 
-  // Edges that change state, merged per (tail, head, kind, status).
-  interface Group { tail: string; head: string; ltail?: string; lhead?: string; refusal: boolean; status: EdgeStatus | null; edges: GraphEdge[] }
-  const groups = new Map<string, Group>();
+  // Edges that change state. One event into one state from FAN_IN or more states (DROP,
+  // SUSPEND, DISCONNECT) is drawn as one arrow from a small "from …" note instead of a fan of
+  // arrows; notes with the same sources and target share one arrow. The rest are merged per
+  // (tail, head, kind, status), their events one per line.
+  interface Item { tail: string; head: string; ltail?: string; lhead?: string; refusal: boolean; status: EdgeStatus | null; text: string; edge: GraphEdge }
+  const items: Item[] = [];
   for (const e of moves) {
     const sourceLeaves = e.source === '' ? [] : leavesOf(g, e.source);
     for (const target of e.targets) {
@@ -233,50 +236,58 @@ export function toDot(g: MachineGraph, opts: DotOptions = {}): string {
       const ltail = src && isCluster(src) && !isWithin(target, src.id) ? clusterId(src.id) : undefined;
       const tgt = g.byId.get(target)!;
       const lhead = isCluster(tgt) && !isWithin(e.source, tgt.id) ? clusterId(tgt.id) : undefined;
-      const status = edgeStatusOf([e], overlay);
-      const key = [tailLeaf.id, headLeaf.id, ltail ?? '', lhead ?? '', e.errno ? 'r' : 'o', status ?? ''].join('\u0000');
-      const grp = groups.get(key);
-      if (grp) grp.edges.push(e);
-      else groups.set(key, { tail: tailLeaf.id, head: headLeaf.id, ltail, lhead, refusal: e.errno !== null, status, edges: [e] });
+      const text = e.errno ? `${edgeEventText(e)} → ${e.errno}` : edgeEventText(e);
+      items.push({ tail: tailLeaf.id, head: headLeaf.id, ltail, lhead, refusal: e.errno !== null, status: edgeStatusOf([e], overlay), text, edge: e });
     }
   }
-  // The same events into the same state from many states (DROP, DISCONNECT, SUSPEND) become one
-  // arrow from a small "from: …" note instead of a fan of parallel arrows.
-  const label = (grp: Group) => [...new Set(grp.edges.map((e) => (e.errno ? `${edgeEventText(e)} → ${e.errno}` : edgeEventText(e))))].join('\n');
-  const fans = new Map<string, Group[]>();
-  for (const grp of groups.values()) {
-    if (grp.ltail || grp.lhead) continue;
-    const key = [grp.head, label(grp), grp.refusal ? 'r' : 'o', grp.status ?? ''].join('\u0000');
-    fans.set(key, [...(fans.get(key) ?? []), grp]);
+  const kind = (i: Item) => `${i.refusal ? 'r' : 'o'}\u0000${i.status ?? ''}`;
+  const tailsOf = new Map<string, Set<string>>();
+  const fanKey = (i: Item) => [i.head, i.text, kind(i)].join('\u0000');
+  for (const i of items) if (!i.ltail && !i.lhead) tailsOf.set(fanKey(i), (tailsOf.get(fanKey(i)) ?? new Set()).add(i.tail));
+  const isFan = (i: Item) => !i.ltail && !i.lhead && tailsOf.get(fanKey(i))!.size >= FAN_IN;
+
+  interface Group { tail: string; head: string; ltail?: string; lhead?: string; refusal: boolean; status: EdgeStatus | null; sources: string[]; items: Item[] }
+  const groups = new Map<string, Group>();
+  const add = (key: string, i: Item, sources: string[]) => {
+    const grp = groups.get(key);
+    if (grp) grp.items.push(i);
+    else groups.set(key, { tail: i.tail, head: i.head, ltail: i.ltail, lhead: i.lhead, refusal: i.refusal, status: i.status, sources, items: [i] });
+  };
+  for (const i of items) {
+    if (isFan(i)) {
+      const sources = [...tailsOf.get(fanKey(i))!];
+      add(['fan', i.head, sources.join('\u0001'), kind(i)].join('\u0000'), i, sources);
+    } else add([i.tail, i.head, i.ltail ?? '', i.lhead ?? '', kind(i)].join('\u0000'), i, []);
   }
-  const fanned = new Set<Group>();
   let fanNo = 0;
-  const edgeLine = (tail: string, grp: Group, edges: GraphEdge[], extra: Record<string, Attr> = {}) => {
+  for (const grp of groups.values()) {
+    const edges = [...new Set(grp.items.map((i) => i.edge))];
     const tip = edges
       .map((e) => `${e.source}: ${edgeEventText(e)}${e.errno ? ` (${e.errno})` : ''}: ${e.rules.join(', ') || 'no rule'}${overlay ? ` — ${overlay.edges[e.index]} (${overlay.counts[e.index]}×)` : ''}`)
       .join('\n');
     const a: Record<string, Attr> = {
-      label: label(grp),
+      label: [...new Set(grp.items.map((i) => i.text))].join('\n'),
       tooltip: tip,
       ltail: grp.ltail,
       lhead: grp.lhead,
       URL: opts.edgeLink?.(edges) ?? undefined,
-      ...extra,
     };
     if (grp.refusal) Object.assign(a, { style: 'dashed', color: '#8d2a2a', fontcolor: '#8d2a2a' });
     if (grp.status) Object.assign(a, statusStyle(grp.status));
+    let tail = grp.tail;
+    if (grp.sources.length) {
+      tail = `__from_${++fanNo}`;
+      const names = grp.sources.map((id) => g.byId.get(id)!.key);
+      const lines = wrapList(names, 28).map((l) => l.join(', '));
+      out.push(`${ind(1)}${dotString(tail)}${attrs({ shape: 'note', style: 'filled', fillcolor: '#fffde7', color: '#bdbdbd', fontsize: 8, label: `from ${lines.join(',\n')}`, tooltip: `from ${names.join(', ')}` })};`);
+    }
     out.push(`${ind(1)}${dotString(tail)} -> ${dotString(grp.head)}${attrs(a)};`);
-  };
-  for (const list of fans.values()) {
-    if (list.length < FAN_IN) continue;
-    const name = `__from_${++fanNo}`;
-    const sources = list.map((grp) => g.byId.get(grp.tail)!.key);
-    const lines = wrapList(sources, 28).map((l) => l.join(', '));
-    out.push(`${ind(1)}${dotString(name)}${attrs({ shape: 'note', style: 'filled', fillcolor: '#fffde7', color: '#bdbdbd', fontsize: 8, label: `from ${lines.join(',\n')}`, tooltip: `from ${sources.join(', ')}` })};`);
-    edgeLine(name, list[0]!, list.flatMap((grp) => grp.edges));
-    for (const grp of list) fanned.add(grp);
   }
-  for (const grp of groups.values()) if (!fanned.has(grp)) edgeLine(grp.tail, grp, grp.edges);
+  if (!g.parallel && g.initial) {
+    // The life cycle reads from left to right, starting at the initial state.
+    const first = enteredLeaves(g, g.initial)[0];
+    if (first && !first.parent) out.push(`${ind(1)}{ rank=min; "__start"; ${dotString(first.id)}; }`);
+  }
   out.push('}');
   return `${out.join('\n')}\n`;
 }

@@ -59,7 +59,7 @@ test('report writes the HTML report and says where; diagrams writes and checks a
   const d = join(tmp, 'diagrams');
   const w = cli('diagrams', '--out', d);
   assert.equal(w.code, 0, w.err);
-  assert.match(w.out, /^diagrams: 3 machines, 23 files in .* \(\d+ ms\)\n$/);
+  assert.match(w.out, /^diagrams: 4 machines, 30 files in .* \(\d+ ms\)\n$/);
   assert.equal(cli('diagrams', '--out', d, '--check').code, 0);
   writeFileSync(join(d, 'nested', 'nested.mmd'), 'stale');
   const c = cli('diagrams', '--out', d, '--check');

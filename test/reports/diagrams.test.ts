@@ -24,9 +24,11 @@ test('the full DOT draws state changes as arrows and lists stays and refusals in
   assert.doesNotMatch(dot, /"OPEN" -> "OPEN"/);
   assert.match(dot, /<i>EBADFD:<\/i>&#160;PREPARE, START, DROP, DRAIN/);
   assert.match(dot, /<i>stays:<\/i>&#160;HW_PARAMS, DROP, STATUS/);
-  // DROP into SETUP from four states is one arrow from a note
-  assert.match(dot, /"__from_1" \[shape="note".*label="from PREPARED, PAUSED, DRAINING,\\nXRUN"/);
+  // DROP into SETUP from five states is one arrow from a note; RUNNING's DRAIN keeps its own
+  assert.match(dot, /"__from_1" \[shape="note".*label="from PREPARED, RUNNING, PAUSED,\\nDRAINING, XRUN"/);
   assert.match(dot, /"__from_1" -> "SETUP" \[label="DROP"/);
+  assert.match(dot, /"RUNNING" -> "SETUP" \[label="DRAIN"/);
+  assert.match(dot, /\{ rank=min; "__start"; "OPEN"; \}/);
 });
 
 test('the overview DOT has no state tables', () => {
