@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { AnyStateMachine } from 'xstate';
-import { toDot } from './dot.ts';
+import { machineDot } from './dot.ts';
 import { changesState, machineGraph, type MachineGraph } from './graph.ts';
 import { toMermaid } from './mermaid.ts';
 import { toRvgen } from './rvgen.ts';
@@ -44,8 +44,8 @@ export async function diagramFiles(machines: readonly AnyStateMachine[]): Promis
   ];
   for (const g of graphs) {
     const d = machineDir(g.id);
-    const full = toDot(g, { view: 'full' });
-    const overview = toDot(g, { view: 'overview' });
+    const full = machineDot(g, { view: 'full' });
+    const overview = machineDot(g, { view: 'overview' });
     files.set(`${d}/${d}.dot`, full);
     files.set(`${d}/${d}.svg`, await renderSvg(full));
     files.set(`${d}/${d}-overview.dot`, overview);

@@ -132,7 +132,7 @@ const statusStyle = (s: EdgeStatus) => ({
 });
 
 /** A machine as DOT. Stable: the same machine (and overlay) gives the same bytes. */
-export function toDot(g: MachineGraph, opts: DotOptions = {}): string {
+export function machineDot(g: MachineGraph, opts: DotOptions = {}): string {
   const view = opts.view ?? 'full';
   const overlay = opts.overlay;
   const out: string[] = [];

@@ -1,7 +1,7 @@
 // The report's diagram pages: for each machine, one coverage overlay per run (edges exercised,
 // failed, never reached), inlined as SVG so its edges link to the edge table below it.
 import { EDGE_STATUSES, countStatuses } from './coverage.ts';
-import { STATUS_COLOR, toDot } from './dot.ts';
+import { STATUS_COLOR, machineDot } from './dot.ts';
 import { edgeEventText, type MachineGraph } from './graph.ts';
 import { badge, esc, page, table } from './html.ts';
 import { navFor, ruleLinker, type ReportModel } from './report-pages.ts';
@@ -19,7 +19,7 @@ export async function diagramPage(m: ReportModel, g: MachineGraph): Promise<stri
     const o = overlays[run.index]!;
     const c = countStatuses(o.edges);
     const svg = await renderSvg(
-      toDot(g, {
+      machineDot(g, {
         view: 'full',
         overlay: o,
         edgeLink: (edges) => `#e${edges[0]!.index}`,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { XMLValidator } from 'fast-xml-parser';
 import { checkDiagrams, describeCheck, diagramFiles, renderDiagrams } from '../../reports/diagrams.ts';
-import { toDot } from '../../reports/dot.ts';
+import { machineDot } from '../../reports/dot.ts';
 import { machineGraph } from '../../reports/graph.ts';
 import { toMermaid } from '../../reports/mermaid.ts';
 import { renderSvg } from '../../reports/svg.ts';
@@ -14,7 +14,7 @@ import { FIXTURE_MACHINES } from './fixtures/index.ts';
 import { miniPcm, nestedFixture, parallelFixture } from './fixtures/machines.ts';
 
 test('the full DOT draws state changes as arrows and lists stays and refusals inside the state', () => {
-  const dot = toDot(machineGraph(miniPcm), { view: 'full' });
+  const dot = machineDot(machineGraph(miniPcm), { view: 'full' });
   assert.match(dot, /^digraph "mini-pcm" \{/);
   assert.match(dot, /"__start" -> "OPEN";/);
   assert.match(dot, /"PREPARED" -> "RUNNING" \[label="START"/);
@@ -32,13 +32,13 @@ test('the full DOT draws state changes as arrows and lists stays and refusals in
 });
 
 test('the overview DOT has no state tables', () => {
-  const dot = toDot(machineGraph(miniPcm), { view: 'overview' });
+  const dot = machineDot(machineGraph(miniPcm), { view: 'overview' });
   assert.doesNotMatch(dot, /EBADFD/);
   assert.match(dot, /"OPEN" \[label="OPEN"/);
 });
 
 test('a parallel machine is drawn as one dashed cluster per region, each with its initial marker', () => {
-  const dot = toDot(machineGraph(parallelFixture));
+  const dot = machineDot(machineGraph(parallelFixture));
   assert.match(dot, /subgraph "cluster_stream" \{\n\s+graph \[label="stream", style="dashed,rounded"/);
   assert.match(dot, /subgraph "cluster_tasks"/);
   assert.match(dot, /"__start_stream" -> "stream.OPEN"/);
@@ -47,7 +47,7 @@ test('a parallel machine is drawn as one dashed cluster per region, each with it
 });
 
 test('nested states: edges from and to a compound state attach to its cluster', () => {
-  const dot = toDot(machineGraph(nestedFixture));
+  const dot = machineDot(machineGraph(nestedFixture));
   assert.match(dot, /"idle" -> "active.slow" \[label="GO \[ready && !linked\]".*lhead="cluster_active"/);
   assert.match(dot, /-> "gone" \[label="UNPLUG".*ltail="cluster_active"/);
   assert.match(dot, /"gone" \[.*peripheries=2/);
@@ -56,11 +56,11 @@ test('nested states: edges from and to a compound state attach to its cluster', 
 test('every DOT renders to well-formed SVG, the same bytes every time', async () => {
   for (const m of FIXTURE_MACHINES) {
     for (const view of ['full', 'overview'] as const) {
-      const dot = toDot(machineGraph(m), { view });
+      const dot = machineDot(machineGraph(m), { view });
       const svg = await renderSvg(dot);
       assert.equal(XMLValidator.validate(svg), true, `${m.id} ${view}`);
       assert.match(svg, /<svg width="\d+pt" height="\d+pt"/);
-      assert.equal(await renderSvg(toDot(machineGraph(m), { view })), svg);
+      assert.equal(await renderSvg(machineDot(machineGraph(m), { view })), svg);
     }
   }
 });

@@ -182,3 +182,23 @@ test('the overlay reads per-machine coverage sections and region-qualified state
   assert.equal(o.counts[g.edges.find((e) => e.event === 'SET_PARAMS' && !e.errno)!.index], 2);
   assert.equal(o.states.get('tasks.IDLE'), 2);
 });
+
+test('a full run over a PCM-sized machine: every edge is drawn with its status and every rule gets a page', async () => {
+  const { fullRun } = await import('./fixtures/full-run.ts');
+  const { pcmLike } = await import('./fixtures/pcm-like.ts');
+  const d = mkdtempSync(join(tmpdir(), 'alsa-spec-full-'));
+  try {
+    const runs = [fullRun(pcmLike, 'ring', null), fullRun(pcmLike, 'kernel', '7.2.12', 17)];
+    const r = await writeReport(runs, d, { machines: [pcmLike] });
+    const edges = r.summary.runs.map((s) => s.edges['pcm-like']!);
+    assert.deepEqual(edges.map((e) => e.total), [284, 284]);
+    assert.equal(edges[0]!.exercised, 284);
+    assert.ok(edges[1]!.failed > 0 && edges[1]!.failed + edges[1]!.exercised === 284);
+    assert.equal(r.summary.runs[1]!.failures.length, 16);
+    assert.ok(existsSync(join(d, 'rules', 'ring.boundary.64.html')));
+    const html = readFileSync(join(d, 'diagrams', 'pcm-like.html'), 'utf8');
+    assert.equal(html.match(/<tr><td><span id="e\d+">/g)?.length, 284);
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
