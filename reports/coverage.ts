@@ -33,6 +33,7 @@ function edgeKeys(g: MachineGraph): Map<string, number[]> {
   };
   for (const e of g.edges) {
     for (const from of leavesOf(g, e.source)) {
+      if (from.type === 'final' && from.parent === null) continue; // the machine is done there
       let tos: GraphState[];
       if (e.targets.length === 0) tos = [from];
       else {

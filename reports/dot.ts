@@ -7,7 +7,7 @@
 // Nested states are clusters; a parallel machine's regions are dashed clusters side by side.
 // An overlay colours every edge (and every event in the state tables) by its coverage status.
 import type { EdgeStatus, Overlay } from './coverage.ts';
-import { changesState, childrenOf, edgeEventText, enteredLeaves, isWithin, leavesOf, type GraphEdge, type GraphState, type MachineGraph } from './graph.ts';
+import { changesState, childrenOf, edgeEventText, enteredLeaves, initialLeaves, isWithin, leavesOf, type GraphEdge, type GraphState, type MachineGraph } from './graph.ts';
 
 export type DotView = 'full' | 'overview';
 
@@ -154,7 +154,7 @@ export function machineDot(g: MachineGraph, opts: DotOptions = {}): string {
   out.push(`digraph ${dotString(g.id)} {`);
   out.push(
     `${ind(1)}graph${attrs({
-      rankdir: 'LR',
+      rankdir: 'TB',
       compound: 'true',
       newrank: 'true',
       fontname: FONT,
@@ -218,6 +218,14 @@ export function machineDot(g: MachineGraph, opts: DotOptions = {}): string {
   };
   if (!g.parallel && g.initial) initialMarker(g.initial, '__start', 1);
   emit(null, 1);
+  // Transitions defined on the machine itself apply in every state: they start from one note,
+  // which also lists the root's own stays and refusals.
+  const ANY = '__any';
+  const rootStays = view === 'full' ? stayRows(stays.get('') ?? [], overlay) : [];
+  if (rootStays.length || moves.some((e) => e.source === '')) {
+    const label = rootStays.length ? stayTable('in every state', rootStays, null) : 'from every state';
+    out.push(`${ind(1)}${dotString(ANY)}${attrs({ shape: 'note', style: 'filled', fillcolor: '#fffde7', color: '#bdbdbd', fontsize: 9, label, tooltip: 'transitions of the machine itself, taken in every state' })};`);
+  }
 
   // Edges that change state. One event into one state from FAN_IN or more states (DROP,
   // SUSPEND, DISCONNECT) is drawn as one arrow from a small "from …" note instead of a fan of
@@ -231,8 +239,8 @@ export function machineDot(g: MachineGraph, opts: DotOptions = {}): string {
       const headLeaf = enteredLeaves(g, target)[0];
       if (!headLeaf) continue;
       const src = g.byId.get(e.source);
-      const tailLeaf = src && isCluster(src) ? (sourceLeaves.find((l) => !isWithin(l.id, target)) ?? sourceLeaves[0]) : src;
-      if (!tailLeaf) continue; // a root-level transition has no one place to start from
+      const tailLeaf = e.source === '' ? { id: ANY } : src && isCluster(src) ? (sourceLeaves.find((l) => !isWithin(l.id, target)) ?? sourceLeaves[0]) : src;
+      if (!tailLeaf) continue;
       const ltail = src && isCluster(src) && !isWithin(target, src.id) ? clusterId(src.id) : undefined;
       const tgt = g.byId.get(target)!;
       const lhead = isCluster(tgt) && !isWithin(e.source, tgt.id) ? clusterId(tgt.id) : undefined;
@@ -243,8 +251,8 @@ export function machineDot(g: MachineGraph, opts: DotOptions = {}): string {
   const kind = (i: Item) => `${i.refusal ? 'r' : 'o'}\u0000${i.status ?? ''}`;
   const tailsOf = new Map<string, Set<string>>();
   const fanKey = (i: Item) => [i.head, i.text, kind(i)].join('\u0000');
-  for (const i of items) if (!i.ltail && !i.lhead) tailsOf.set(fanKey(i), (tailsOf.get(fanKey(i)) ?? new Set()).add(i.tail));
-  const isFan = (i: Item) => !i.ltail && !i.lhead && tailsOf.get(fanKey(i))!.size >= FAN_IN;
+  for (const i of items) if (!i.ltail && !i.lhead && i.tail !== ANY) tailsOf.set(fanKey(i), (tailsOf.get(fanKey(i)) ?? new Set()).add(i.tail));
+  const isFan = (i: Item) => !i.ltail && !i.lhead && i.tail !== ANY && tailsOf.get(fanKey(i))!.size >= FAN_IN;
 
   interface Group { tail: string; head: string; ltail?: string; lhead?: string; refusal: boolean; status: EdgeStatus | null; sources: string[]; items: Item[] }
   const groups = new Map<string, Group>();
@@ -259,11 +267,26 @@ export function machineDot(g: MachineGraph, opts: DotOptions = {}): string {
       add(['fan', i.head, sources.join('\u0001'), kind(i)].join('\u0000'), i, sources);
     } else add([i.tail, i.head, i.ltail ?? '', i.lhead ?? '', kind(i)].join('\u0000'), i, []);
   }
+  // Breadth-first depth of each state from the initial ones: an arrow back to a shallower state
+  // (HW_FREE to OPEN, DROP to SETUP) does not push its head to the right, so the life cycle
+  // reads from left to right.
+  const depth = new Map<string, number>(initialLeaves(g).map((l) => [l.id, 0]));
+  for (let frontier = [...depth.keys()]; frontier.length; ) {
+    const next: string[] = [];
+    for (const i of items) {
+      if (frontier.includes(i.tail) && !depth.has(i.head)) {
+        depth.set(i.head, depth.get(i.tail)! + 1);
+        next.push(i.head);
+      }
+    }
+    frontier = next;
+  }
+  const backwards = (tail: string, head: string) => depth.has(tail) && depth.has(head) && depth.get(head)! < depth.get(tail)!;
   let fanNo = 0;
   for (const grp of groups.values()) {
     const edges = [...new Set(grp.items.map((i) => i.edge))];
     const tip = edges
-      .map((e) => `${e.source}: ${edgeEventText(e)}${e.errno ? ` (${e.errno})` : ''}: ${e.rules.join(', ') || 'no rule'}${overlay ? ` — ${overlay.edges[e.index]} (${overlay.counts[e.index]}×)` : ''}`)
+      .map((e) => `${e.source || '(every state)'}: ${edgeEventText(e)}${e.errno ? ` (${e.errno})` : ''}: ${e.rules.join(', ') || 'no rule'}${overlay ? ` — ${overlay.edges[e.index]} (${overlay.counts[e.index]}×)` : ''}`)
       .join('\n');
     const a: Record<string, Attr> = {
       label: [...new Set(grp.items.map((i) => i.text))].join('\n'),
@@ -274,19 +297,21 @@ export function machineDot(g: MachineGraph, opts: DotOptions = {}): string {
     };
     if (grp.refusal) Object.assign(a, { style: 'dashed', color: '#8d2a2a', fontcolor: '#8d2a2a' });
     if (grp.status) Object.assign(a, statusStyle(grp.status));
+    if (!grp.sources.length && backwards(grp.tail, grp.head)) a.constraint = 'false';
     let tail = grp.tail;
     if (grp.sources.length) {
       tail = `__from_${++fanNo}`;
       const names = grp.sources.map((id) => g.byId.get(id)!.key);
       const lines = wrapList(names, 28).map((l) => l.join(', '));
+      // The note stands for arrows from its sources: keep their pull on the layout.
+      for (const src of grp.sources) if (depth.get(src)! < depth.get(grp.head)!) out.push(`${ind(1)}${dotString(src)} -> ${dotString(grp.head)} [style="invis"];`);
       out.push(`${ind(1)}${dotString(tail)}${attrs({ shape: 'note', style: 'filled', fillcolor: '#fffde7', color: '#bdbdbd', fontsize: 8, label: `from ${lines.join(',\n')}`, tooltip: `from ${names.join(', ')}` })};`);
     }
     out.push(`${ind(1)}${dotString(tail)} -> ${dotString(grp.head)}${attrs(a)};`);
   }
   if (!g.parallel && g.initial) {
     // The life cycle reads from left to right, starting at the initial state.
-    const first = enteredLeaves(g, g.initial)[0];
-    if (first && !first.parent) out.push(`${ind(1)}{ rank=min; "__start"; ${dotString(first.id)}; }`);
+    out.push(`${ind(1)}{ rank=min; "__start"; }`);
   }
   out.push('}');
   return `${out.join('\n')}\n`;

@@ -21,10 +21,10 @@ export function toMermaid(g: MachineGraph): string {
     if (changesState(e)) moves.push(e);
     else stays.set(e.source, [...(stays.get(e.source) ?? []), e]);
   }
-  const describe = (s: GraphState, depth: number) => {
+  const describe = (s: GraphState, depth: number, own = stays.get(s.id) ?? []) => {
     const pad = '  '.repeat(depth);
     const rows = new Map<string, string[]>();
-    for (const e of stays.get(s.id) ?? []) {
+    for (const e of own) {
       const head = e.errno ? `${e.errno} for` : 'stays on';
       const list = rows.get(head) ?? [];
       const t = text(edgeEventText(e));
@@ -44,15 +44,16 @@ export function toMermaid(g: MachineGraph): string {
     while (n < pa.length && n < pb.length && pa[n] === pb[n]) n++;
     return pa.slice(0, n).join('.');
   };
+  const ANY = '__any';
   for (const e of moves) {
-    if (e.source === '') continue;
     for (const t of e.targets) {
       const to = g.byId.get(t)?.children.length ? t : (enteredLeaves(g, t)[0]?.id ?? t);
-      const scope = common(e.source, to);
+      const scope = e.source === '' ? '' : common(e.source, to);
       const inScope = arrows.get(scope) ?? new Map();
       arrows.set(scope, inScope);
-      const key = `${e.source}\u0000${to}`;
-      const p = inScope.get(key) ?? { from: e.source, to, labels: [] };
+      const from = e.source === '' ? ANY : e.source;
+      const key = `${from}\u0000${to}`;
+      const p = inScope.get(key) ?? { from, to, labels: [] };
       const label = text(e.errno ? `${edgeEventText(e)} (${e.errno})` : edgeEventText(e));
       if (!p.labels.includes(label)) p.labels.push(label);
       inScope.set(key, p);
@@ -80,6 +81,12 @@ export function toMermaid(g: MachineGraph): string {
     });
     for (const p of arrows.get(parent ?? '')?.values() ?? []) out.push(`${pad}${mermaidId(p.from)} --> ${mermaidId(p.to)} : ${p.labels.join(', ')}`);
   };
+  // The machine's own transitions, taken in every state, start from a pseudo-state.
+  const rootStays = stays.get('') ?? [];
+  if (rootStays.length || moves.some((e) => e.source === '')) {
+    out.push(`  state "every state" as ${ANY}`);
+    describe({ id: ANY, key: ANY, path: [], type: 'atomic', parent: null, children: [], initial: null, description: null }, 1, rootStays);
+  }
   if (g.parallel) {
     // Concurrent regions ('--') exist only inside a composite state: wrap the root in one.
     out.push(`  state "${text(g.id)}" as ${mermaidId(`machine_${g.id}`)} {`);

@@ -61,6 +61,8 @@ interface Flat {
 function flatten(g: MachineGraph, region: string, leaves: GraphState[]): Flat[] {
   const flat: Flat[] = [];
   for (const leaf of leaves) {
+    // A top-level final state ends the machine: it takes no event at all.
+    if (leaf.type === 'final' && leaf.parent === null) continue;
     // Candidates in XState's priority order: the leaf's own transitions, then its ancestors'.
     const chain: string[] = [];
     for (let id: string | null = leaf.id; id !== null; id = g.byId.get(id)?.parent ?? null) chain.push(id);

@@ -78,8 +78,8 @@ test('the report opens from disk in Chromium: diagrams render and the links betw
     assert.ok(failedEdges >= 2, 'the kernel run shows its failed edges in red');
     await page.screenshot({ path: join(ARTIFACTS, 'report-diagram.png'), fullPage: true });
 
-    // An edge in the SVG links to its row in the edge table.
-    await svgs.nth(1).locator('a[*|href="#e13"]').first().click();
+    // An edge's label in the SVG links to its row in the edge table.
+    await svgs.nth(1).locator('a[*|href="#e13"]:has(text)').click();
     assert.match(page.url(), /#e13$/);
     assert.equal(await page.locator('tr:has(#e13) td').nth(2).textContent(), 'START');
 

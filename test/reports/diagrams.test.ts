@@ -28,7 +28,10 @@ test('the full DOT draws state changes as arrows and lists stays and refusals in
   assert.match(dot, /"__from_1" \[shape="note".*label="from PREPARED, RUNNING, PAUSED,\\nDRAINING, XRUN"/);
   assert.match(dot, /"__from_1" -> "SETUP" \[label="DROP"/);
   assert.match(dot, /"RUNNING" -> "SETUP" \[label="DRAIN"/);
-  assert.match(dot, /\{ rank=min; "__start"; "OPEN"; \}/);
+  assert.match(dot, /\{ rank=min; "__start"; \}/);
+  // arrows back to an earlier state do not rank their head after their tail
+  assert.match(dot, /"SETUP" -> "OPEN" \[label="HW_FREE".*constraint="false"/);
+  assert.doesNotMatch(dot, /"OPEN" -> "SETUP" [^\n]*constraint/);
 });
 
 test('the overview DOT has no state tables', () => {
@@ -51,6 +54,10 @@ test('nested states: edges from and to a compound state attach to its cluster', 
   assert.match(dot, /"idle" -> "active.slow" \[label="GO \[ready && !linked\]".*lhead="cluster_active"/);
   assert.match(dot, /-> "gone" \[label="UNPLUG".*ltail="cluster_active"/);
   assert.match(dot, /"gone" \[.*peripheries=2/);
+  // the machine's own transitions start from one note that also lists its stays
+  assert.match(dot, /"__any" \[shape="note".*<b>in every state<\/b>.*stays:<\/i>&#160;PING/);
+  assert.match(dot, /"__any" -> "idle" \[label="RESET", tooltip="\(every state\): RESET: fixture.reset.ok"/);
+  assert.match(toMermaid(machineGraph(nestedFixture)), /\n  state "every state" as __any\n  __any : stays on PING\n[\s\S]*\n  __any --> idle : RESET\n/);
 });
 
 test('every DOT renders to well-formed SVG, the same bytes every time', async () => {

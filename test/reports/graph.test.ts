@@ -45,7 +45,9 @@ test('nested states: a compound target enters its initial child; guards render a
   const g = machineGraph(nestedFixture);
   assert.deepEqual(enteredLeaves(g, 'active').map((s) => s.id), ['active.slow']);
   assert.equal(g.byId.get('gone')!.type, 'final');
-  assert.equal(g.edges[0]!.guard, 'ready && !linked');
+  assert.equal(g.edges.find((e) => e.source === 'idle')!.guard, 'ready && !linked');
+  // the machine's own transitions come first, with the root ('') as their source
+  assert.deepEqual(g.edges.slice(0, 2).map((e) => [e.source, e.event, e.targets]), [['', 'RESET', ['idle']], ['', 'PING', []]]);
   assert.equal(g.byId.get('active.slow')!.parent, 'active');
 });
 

@@ -73,10 +73,12 @@ test('a parallel machine gives one automaton per region; nested states are flatt
   assert.deepEqual(toRvgen(machineGraph(parallelFixture)).map((a) => a.name), ['accel_mini_stream', 'accel_mini_tasks']);
   const [n] = toRvgen(machineGraph(nestedFixture));
   const f = ownReading(n!);
-  // STOP and UNPLUG are defined on `active`, so both of its children take them.
-  assert.deepEqual(f.active_slow, { go: 'active_fast', unplug: 'gone', stop: 'idle' });
-  assert.deepEqual(f.active_fast, { go: 'active_fast', unplug: 'gone', stop: 'idle' });
-  assert.equal(f.idle!.go, 'active_slow');
+  // STOP and UNPLUG are defined on `active`, RESET and PING on the machine: the leaves take them.
+  assert.deepEqual(f.active_slow, { go: 'active_fast', unplug: 'gone', stop: 'idle', reset: 'idle', ping: 'active_slow' });
+  assert.deepEqual(f.active_fast, { go: 'active_fast', unplug: 'gone', stop: 'idle', reset: 'idle', ping: 'active_fast' });
+  assert.deepEqual(f.idle, { go: 'active_slow', reset: 'idle', ping: 'idle' });
+  // a top-level final state ends the machine: no event leaves it
+  assert.equal(f.gone, undefined);
   assert.equal(cIdent('HW_PARAMS'), 'hw_params');
   assert.equal(cIdent('ready && !linked'), 'ready_and_not_linked');
 });
