@@ -2,7 +2,8 @@
 // from disk, the diagrams render, and the links between pages work. Screenshots are kept in
 // $ALSA_SPEC_ARTIFACTS (out/artifacts by default) for CI.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,6 +11,7 @@ import { test } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
 import { writeReport } from '../../reports/report.ts';
 import { readResults } from '../../reports/results.ts';
+import { FIXTURE_DIAGRAMS_DIR } from './fixtures/index.ts';
 import { miniPcm, parallelFixture } from './fixtures/machines.ts';
 
 const CHROMIUM = process.env.ALSA_SPEC_CHROMIUM ?? '/usr/bin/chromium';
@@ -18,6 +20,9 @@ const ARTIFACTS = resolve(process.env.ALSA_SPEC_ARTIFACTS ?? 'out/artifacts');
 type WithStyle = { getComputedStyle(el: unknown): { backgroundColor: string } };
 type SvgText = { getComputedTextLength(): number };
 type Anchor = { href: string };
+type Mermaid = { initialize(o: object): void; parse(t: string): Promise<unknown>; render(id: string, t: string): Promise<{ svg: string }> };
+
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 
@@ -43,7 +48,7 @@ test('the report opens from disk in Chromium: diagrams render and the links betw
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1400, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ARGS,
   });
   try {
     await writeReport([readResults(fixture('results-ring.json')), readResults(fixture('results-kernel.json'))], dir, { machines: [miniPcm, parallelFixture] });
@@ -108,6 +113,43 @@ test('the report opens from disk in Chromium: diagrams render and the links betw
   } finally {
     await ctx.close();
     rmSync(dir, { recursive: true, force: true });
+    rmSync(profile, { recursive: true, force: true });
+  }
+});
+
+test('Mermaid itself parses and renders every checked-in .mmd file', { timeout: 60_000 }, async (t) => {
+  if (!existsSync(CHROMIUM)) {
+    t.skip(`no Chromium at ${CHROMIUM}: install Debian's package (apt-get install -y chromium) to run the browser test`);
+    return;
+  }
+  const bundle = createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js');
+  const profile = mkdtempSync(join(tmpdir(), 'alsa-spec-chromium-'));
+  const ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  try {
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    const problems = watch(page);
+    await page.setContent('<!DOCTYPE html><html><body></body></html>');
+    await page.addScriptTag({ path: bundle });
+    const dir = resolve(FIXTURE_DIAGRAMS_DIR);
+    const files = readdirSync(dir).filter((d) => !d.endsWith('.md')).map((d) => join(dir, d, `${d}.mmd`));
+    assert.ok(files.length >= 4);
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      const r: { svg?: string; error?: string } = await page.evaluate(async (src) => {
+        const mermaid = (globalThis as unknown as { mermaid: Mermaid }).mermaid;
+        mermaid.initialize({ startOnLoad: false });
+        try {
+          await mermaid.parse(src);
+          return { svg: (await mermaid.render('m', src)).svg };
+        } catch (e) {
+          return { error: String((e as Error).message ?? e) };
+        }
+      }, text);
+      assert.ok(r.svg !== undefined && /<svg[\s\S]*<\/svg>/.test(r.svg), `${f}: ${r.error ?? 'no svg'}`);
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await ctx.close();
     rmSync(profile, { recursive: true, force: true });
   }
 });
