@@ -33,6 +33,8 @@ export const STATUS_COLOR: Record<EdgeStatus, string> = {
 const FONT = 'Helvetica,Arial,sans-serif';
 /** From this many states, arrows with the same events into the same state are drawn as one. */
 const FAN_IN = 4;
+/** Events an arrow's label lists before it says how many more there are. */
+const MAX_LABEL_EVENTS = 10;
 
 /** A DOT double-quoted string. Newlines become `\n` (centred lines). */
 export function dotString(s: string): string {
@@ -89,7 +91,8 @@ function stayRows(edges: readonly GraphEdge[], overlay?: Overlay): StayRow[] {
     const head = e.errno ?? 'stays';
     let row = rows.get(head);
     if (!row) rows.set(head, (row = { head, items: [] }));
-    const item = { text: edgeEventText(e), status: overlay ? overlay.edges[e.index]! : null };
+    // Events only: guards are in the tooltips and the transition table.
+    const item = { text: e.event === '' ? '(always)' : e.event, status: overlay ? overlay.edges[e.index]! : null };
     if (!row.items.some((x) => x.text === item.text && x.status === item.status)) row.items.push(item);
   }
   const list = [...rows.values()];
@@ -244,13 +247,32 @@ export function machineDot(g: MachineGraph, opts: DotOptions = {}): string {
       const ltail = src && isCluster(src) && !isWithin(target, src.id) ? clusterId(src.id) : undefined;
       const tgt = g.byId.get(target)!;
       const lhead = isCluster(tgt) && !isWithin(e.source, tgt.id) ? clusterId(tgt.id) : undefined;
-      const text = e.errno ? `${edgeEventText(e)} → ${e.errno}` : edgeEventText(e);
+      const text = e.event === '' ? '(always)' : e.event;
       items.push({ tail: tailLeaf.id, head: headLeaf.id, ltail, lhead, refusal: e.errno !== null, status: edgeStatusOf([e], overlay), text, edge: e });
     }
   }
   const kind = (i: Item) => `${i.refusal ? 'r' : 'o'}\u0000${i.status ?? ''}`;
+  /** An arrow's label: its events, those that end with an errno grouped after it. */
+  const arrowLabel = (list: readonly Item[]) => {
+    const rows = new Map<string, string[]>();
+    for (const i of list) {
+      const head = i.edge.errno ?? '';
+      const evs = rows.get(head) ?? [];
+      if (!evs.includes(i.text)) evs.push(i.text);
+      rows.set(head, evs);
+    }
+    return [...rows]
+      .sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : 0))
+      .flatMap(([head, evs]) => {
+        // A long list (a peer's command can move a linked stream on any event) is cut short;
+        // the tooltip and the transition table have it whole.
+        const shown = evs.length > MAX_LABEL_EVENTS ? [...evs.slice(0, MAX_LABEL_EVENTS - 2), `… ${evs.length - MAX_LABEL_EVENTS + 2} more`] : evs;
+        return wrapList(shown, 30).map((l, n) => (n === 0 && head ? `${head}: ` : '') + l.join(', '));
+      })
+      .join('\n');
+  };
   const tailsOf = new Map<string, Set<string>>();
-  const fanKey = (i: Item) => [i.head, i.text, kind(i)].join('\u0000');
+  const fanKey = (i: Item) => [i.head, i.text, i.edge.errno ?? '', kind(i)].join('\u0000');
   for (const i of items) if (!i.ltail && !i.lhead && i.tail !== ANY) tailsOf.set(fanKey(i), (tailsOf.get(fanKey(i)) ?? new Set()).add(i.tail));
   const isFan = (i: Item) => !i.ltail && !i.lhead && i.tail !== ANY && tailsOf.get(fanKey(i))!.size >= FAN_IN;
 
@@ -289,7 +311,7 @@ export function machineDot(g: MachineGraph, opts: DotOptions = {}): string {
       .map((e) => `${e.source || '(every state)'}: ${edgeEventText(e)}${e.errno ? ` (${e.errno})` : ''}: ${e.rules.join(', ') || 'no rule'}${overlay ? ` — ${overlay.edges[e.index]} (${overlay.counts[e.index]}×)` : ''}`)
       .join('\n');
     const a: Record<string, Attr> = {
-      label: [...new Set(grp.items.map((i) => i.text))].join('\n'),
+      label: arrowLabel(grp.items),
       tooltip: tip,
       ltail: grp.ltail,
       lhead: grp.lhead,

@@ -39,13 +39,18 @@ export interface GraphEdge {
   event: string;
   /** Ids of the target states; empty when the transition has no target (the state stays). */
   targets: string[];
-  /** Guard, as text: 'isPrepared', '!isMmapped', 'a && b'; null when unguarded. */
+  /** Guard, as text: 'isPrepared', '!isMmapped', 'a && b' (from `meta.premises` when the edge
+   * has them); null when there is nothing to show. */
   guard: string | null;
+  /** Whether the transition has a guard at all (it may have one and show none). */
+  guarded: boolean;
   reenter: boolean;
   rules: string[];
   /** The errno a refusal edge answers; null for a successful edge. */
   errno: string | null;
   caps: Record<string, unknown> | null;
+  /** `meta.kind`, when the machine says what sort of edge this is ('refusal', 'effect', …). */
+  kind: string | null;
   description: string | null;
 }
 
@@ -57,8 +62,12 @@ export interface MachineGraph {
   initial: string | null;
   /** In document order. */
   states: GraphState[];
-  /** In definition order: per state in document order, its transitions in priority order. */
+  /** In definition order: per state in document order, its transitions in priority order.
+   * Catch-all edges (`meta.kind: 'gap'`, which only report that the model has no answer) are left
+   * out: they are a safety net, not behaviour. */
   edges: GraphEdge[];
+  /** How many catch-all edges were left out. */
+  gaps: number;
   byId: ReadonlyMap<string, GraphState>;
 }
 
@@ -90,18 +99,26 @@ function stateId(node: Node): string {
   return node.path.join('.');
 }
 
-function readMeta(meta: unknown): Pick<GraphEdge, 'rules' | 'errno' | 'caps'> {
-  if (!isObject(meta)) return { rules: [], errno: null, caps: null };
-  const rules = Array.isArray(meta.rules) ? meta.rules.filter((r): r is string => typeof r === 'string') : [];
-  const errno = typeof meta.errno === 'string' && meta.errno !== '' ? meta.errno : null;
-  const caps = isObject(meta.caps) ? meta.caps : null;
-  return { rules, errno, caps };
+const strings = (v: unknown) => (Array.isArray(v) ? v.filter((r): r is string => typeof r === 'string') : null);
+
+function readMeta(meta: unknown): Pick<GraphEdge, 'rules' | 'errno' | 'caps' | 'kind'> & { premises: string[] | null } {
+  if (!isObject(meta)) return { rules: [], errno: null, caps: null, kind: null, premises: null };
+  return {
+    rules: strings(meta.rules) ?? [],
+    errno: typeof meta.errno === 'string' && meta.errno !== '' ? meta.errno : null,
+    caps: isObject(meta.caps) ? meta.caps : null,
+    kind: typeof meta.kind === 'string' ? meta.kind : null,
+    // The premises a generated edge was made from say its guard better than the guard itself,
+    // which may add plumbing (which file acts, which outcome the effect had).
+    premises: strings(meta.premises),
+  };
 }
 
 /** Reads the states and transitions of a machine. */
 export function machineGraph(machine: AnyStateMachine): MachineGraph {
   const states: GraphState[] = [];
   const edges: GraphEdge[] = [];
+  let gaps = 0;
   const nodes: Node[] = [];
   const walk = (node: Node) => {
     for (const child of Object.values(node.states) as Node[]) {
@@ -138,14 +155,20 @@ export function machineGraph(machine: AnyStateMachine): MachineGraph {
     if (node.always) lists.push(node.always as Transition[]);
     for (const list of lists) {
       for (const t of list) {
+        const { premises, ...meta } = readMeta(t.meta);
+        if (meta.kind === 'gap') {
+          gaps++;
+          continue;
+        }
         edges.push({
           index: edges.length,
           source,
           event: t.eventType,
           targets: (t.target ?? []).map(stateId),
-          guard: guardText(t.guard),
+          guard: premises ? (premises.length ? premises.join(' && ') : null) : guardText(t.guard),
+          guarded: t.guard !== undefined && t.guard !== null,
           reenter: t.reenter ?? false,
-          ...readMeta(t.meta),
+          ...meta,
           description: typeof t.description === 'string' ? t.description : null,
         });
       }
@@ -165,6 +188,7 @@ export function machineGraph(machine: AnyStateMachine): MachineGraph {
     initial: rootInitial,
     states,
     edges,
+    gaps,
     byId: new Map(states.map((s) => [s.id, s])),
   };
 }

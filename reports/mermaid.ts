@@ -1,7 +1,7 @@
 // Mermaid `stateDiagram-v2` for a machine graph, for Markdown viewers that render Mermaid. Like the
-// DOT 'full' view: arrows for the edges that change state (merged per pair of states), and inside
-// each state the events that leave it where it is, grouped by errno.
-import { changesState, childrenOf, edgeEventText, enteredLeaves, type GraphEdge, type GraphState, type MachineGraph } from './graph.ts';
+// DOT 'full' view: arrows for the edges that change state (merged per pair of states, events
+// only), and inside each state the events that leave it where it is, grouped by errno.
+import { changesState, childrenOf, enteredLeaves, type GraphEdge, type GraphState, type MachineGraph } from './graph.ts';
 
 /** A Mermaid state id: letters, digits and underscores only. */
 export function mermaidId(id: string): string {
@@ -12,6 +12,9 @@ export function mermaidId(id: string): string {
 function text(s: string): string {
   return s.replace(/[:;#{}<>]/g, ' ').replace(/\s+/g, ' ').trim();
 }
+
+/** Events only, as in the DOT diagrams: guards are in the transition table. */
+const eventName = (e: GraphEdge) => (e.event === '' ? '(always)' : e.event);
 
 export function toMermaid(g: MachineGraph): string {
   const out: string[] = ['stateDiagram-v2', '  direction LR'];
@@ -27,7 +30,7 @@ export function toMermaid(g: MachineGraph): string {
     for (const e of own) {
       const head = e.errno ? `${e.errno} for` : 'stays on';
       const list = rows.get(head) ?? [];
-      const t = text(edgeEventText(e));
+      const t = text(eventName(e));
       if (!list.includes(t)) list.push(t);
       rows.set(head, list);
     }
@@ -54,7 +57,7 @@ export function toMermaid(g: MachineGraph): string {
       const from = e.source === '' ? ANY : e.source;
       const key = `${from}\u0000${to}`;
       const p = inScope.get(key) ?? { from, to, labels: [] };
-      const label = text(e.errno ? `${edgeEventText(e)} (${e.errno})` : edgeEventText(e));
+      const label = text(e.errno ? `${eventName(e)} (${e.errno})` : eventName(e));
       if (!p.labels.includes(label)) p.labels.push(label);
       inScope.set(key, p);
     }

@@ -60,6 +60,7 @@ interface Flat {
 /** The transitions of each leaf of a region, with guard alternatives resolved into events. */
 function flatten(g: MachineGraph, region: string, leaves: GraphState[]): Flat[] {
   const flat: Flat[] = [];
+  const local = (s: GraphState) => (region === '' ? s.id : s.id.slice(region.length + 1));
   for (const leaf of leaves) {
     // A top-level final state ends the machine: it takes no event at all.
     if (leaf.type === 'final' && leaf.parent === null) continue;
@@ -81,9 +82,9 @@ function flatten(g: MachineGraph, region: string, leaves: GraphState[]): Flat[] 
       const live: GraphEdge[] = [];
       for (const c of candidates) {
         live.push(c);
-        if (!c.guard) break;
+        if (!c.guarded) break;
       }
-      const outcomes: Array<{ to: GraphState; guards: Array<string | null> }> = [];
+      const outcomes: Array<{ to: GraphState; guards: Array<string | null>; fallback: boolean }> = [];
       for (const c of live) {
         let to: GraphState = leaf;
         if (changesState(c)) {
@@ -92,15 +93,22 @@ function flatten(g: MachineGraph, region: string, leaves: GraphState[]): Flat[] 
           to = entered[0]!;
         }
         const o = outcomes.find((x) => x.to === to);
-        if (o) o.guards.push(c.guard);
-        else outcomes.push({ to, guards: [c.guard] });
+        if (o) {
+          o.guards.push(c.guard);
+          o.fallback ||= !c.guarded;
+        } else outcomes.push({ to, guards: [c.guard], fallback: !c.guarded });
       }
       const evName = cIdent(ev);
       if (outcomes.length === 1) {
         flat.push({ from: leaf, event: evName, to: outcomes[0]!.to });
         continue;
       }
-      const names = uniqueNames(outcomes, (o) => (o.guards.includes(null) ? evName : `${evName}_${cIdent(o.guards[0]!)}`));
+      // Named after the outcome's guard, or where it has none to show, after the state it leads to.
+      const names = uniqueNames(outcomes, (o) => {
+        if (o.fallback) return evName;
+        const g = o.guards.find((x) => x !== null);
+        return `${evName}_${cIdent(g ?? `to_${local(o.to)}`)}`;
+      });
       for (const o of outcomes) flat.push({ from: leaf, event: names.get(o)!, to: o.to });
     }
   }

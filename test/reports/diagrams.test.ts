@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { XMLValidator } from 'fast-xml-parser';
+import { createMachine } from 'xstate';
 import { checkDiagrams, describeCheck, diagramFiles, renderDiagrams } from '../../reports/diagrams.ts';
 import { machineDot } from '../../reports/dot.ts';
 import { machineGraph } from '../../reports/graph.ts';
@@ -18,8 +19,8 @@ test('the full DOT draws state changes as arrows and lists stays and refusals in
   assert.match(dot, /^digraph "mini-pcm" \{/);
   assert.match(dot, /"__start" -> "OPEN";/);
   assert.match(dot, /"PREPARED" -> "RUNNING" \[label="START"/);
-  // guard alternatives keep their guard in the label
-  assert.match(dot, /"RUNNING" -> "DRAINING" \[label="DRAIN \[isPlayback\]"/);
+  // labels name events; guards are in the tooltip (and the table)
+  assert.match(dot, /"RUNNING" -> "DRAINING" \[label="DRAIN", tooltip="RUNNING: DRAIN \[isPlayback\]: pcm.drain.playback"/);
   // refusals are not arrows but rows of the state's table, grouped by errno
   assert.doesNotMatch(dot, /"OPEN" -> "OPEN"/);
   assert.match(dot, /<i>EBADFD:<\/i>&#160;PREPARE, START, DROP, DRAIN/);
@@ -46,12 +47,12 @@ test('a parallel machine is drawn as one dashed cluster per region, each with it
   assert.match(dot, /subgraph "cluster_tasks"/);
   assert.match(dot, /"__start_stream" -> "stream.OPEN"/);
   assert.match(dot, /"__start_tasks" -> "tasks.IDLE"/);
-  assert.match(dot, /"tasks.IDLE" -> "tasks.ACTIVE" \[label="START_TASK \[isSetUp\]"/);
+  assert.match(dot, /"tasks.IDLE" -> "tasks.ACTIVE" \[label="START_TASK", tooltip="tasks.IDLE: START_TASK \[isSetUp\]: accel.task-start.ok"/);
 });
 
 test('nested states: edges from and to a compound state attach to its cluster', () => {
   const dot = machineDot(machineGraph(nestedFixture));
-  assert.match(dot, /"idle" -> "active.slow" \[label="GO \[ready && !linked\]".*lhead="cluster_active"/);
+  assert.match(dot, /"idle" -> "active.slow" \[label="GO", tooltip="idle: GO \[ready && !linked\]: fixture.go.ok", lhead="cluster_active"/);
   assert.match(dot, /-> "gone" \[label="UNPLUG".*ltail="cluster_active"/);
   assert.match(dot, /"gone" \[.*peripheries=2/);
   // the machine's own transitions start from one note that also lists its stays
@@ -80,7 +81,7 @@ test('Mermaid: composite regions with concurrency separators, and arrows inside 
   const par = toMermaid(machineGraph(parallelFixture));
   assert.match(par, /state "accel-mini" as machine_accel_mini \{\n    state "stream" as stream\n    state stream \{\n      \[\*\] --> stream_OPEN/);
   assert.match(par, /\n    --\n    state "tasks" as tasks\n/);
-  assert.match(par, /\n      tasks_IDLE --> tasks_ACTIVE : START_TASK \[isSetUp\]\n/);
+  assert.match(par, /\n      tasks_IDLE --> tasks_ACTIVE : START_TASK\n/);
   const nested = toMermaid(machineGraph(nestedFixture));
   assert.match(nested, /state active \{\n    \[\*\] --> active_slow\n[^}]*    active_slow --> active_fast : GO\n  \}/);
   assert.match(nested, /\n  gone --> \[\*\]\n/);
@@ -136,4 +137,28 @@ test('the stale check finds missing, changed and left-over files, and names the 
 
 test('two machines with one id are refused', async () => {
   await assert.rejects(diagramFiles([miniPcm, miniPcm]), /two machines share the id/);
+});
+
+test('arrow labels group the events that end with an errno, and cut long lists short', () => {
+  const many = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`EV${i}`, { target: 'C', meta: { rules: ['x.ev.ok'] } }]));
+  const m = createMachine({
+    id: 'labels',
+    initial: 'A',
+    states: {
+      A: {
+        on: {
+          WRITE: { target: 'B', meta: { rules: ['x.write.ok'], errno: null } },
+          READ: { target: 'B', meta: { rules: ['x.read.xrun'], errno: 'EPIPE' } },
+          DELAY: { target: 'B', meta: { rules: ['x.delay.xrun'], errno: 'EPIPE' } },
+          ...many,
+        },
+      },
+      B: {},
+      C: {},
+    },
+  });
+  const dot = machineDot(machineGraph(m));
+  assert.match(dot, /"A" -> "B" \[label="WRITE", tooltip="A: WRITE: x.write.ok"\];/);
+  assert.match(dot, /"A" -> "B" \[label="EPIPE: READ, DELAY", tooltip="A: READ \(EPIPE\): x.read.xrun\\nA: DELAY \(EPIPE\): x.delay.xrun", style="dashed"/);
+  assert.match(dot, /"A" -> "C" \[label="EV0, EV1, EV2, EV3, EV4, EV5\\nEV6, EV7, … 4 more", tooltip="A: EV0: x.ev.ok\\n/);
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createMachine } from 'xstate';
 import { changesState, enteredLeaves, guardText, initialLeaves, leavesOf, machineGraph } from '../../reports/graph.ts';
 import { miniPcm, nestedFixture, parallelFixture } from './fixtures/machines.ts';
 
@@ -57,4 +58,29 @@ test('guard text covers named, parameterised, inline and stateIn guards', () => 
   assert.equal(guardText({ type: 'isPush', params: { x: 1 } }), 'isPush');
   assert.equal(guardText(function hasFrames() { return true; }), 'hasFrames');
   assert.equal(guardText(() => true), 'inline guard');
+});
+
+test("a generated edge's meta.premises is its guard text; catch-all 'gap' edges are left out", () => {
+  const m = createMachine({
+    id: 'gen',
+    initial: 'A',
+    states: {
+      A: {
+        on: {
+          GO: [
+            { guard: 'isActorAndEndsIn', target: 'B', meta: { rules: ['x.go.ok'], errno: null, premises: ['isLinked', '!isMmapped'], kind: 'effect' } },
+            { guard: 'isActorAndEndsIn', meta: { rules: ['x.go.ok'], errno: 'EPIPE', premises: [], kind: 'effect' } },
+            { guard: 'isActor', meta: { rules: [], errno: null, premises: [], kind: 'gap' } },
+          ],
+        },
+      },
+      B: {},
+    },
+  });
+  const g = machineGraph(m);
+  assert.equal(g.gaps, 1);
+  assert.deepEqual(g.edges.map((e) => [e.guard, e.guarded, e.kind]), [
+    ['isLinked && !isMmapped', true, 'effect'],
+    [null, true, 'effect'],
+  ]);
 });

@@ -7,6 +7,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { createMachine } from 'xstate';
 import { machineGraph } from '../../reports/graph.ts';
 import { cIdent, toRvgen, type RvAutomaton } from '../../reports/rvgen.ts';
 import { FIXTURE_MACHINES } from './fixtures/index.ts';
@@ -117,4 +118,25 @@ test("the kernel's rvgen accepts every automaton and reads it as written", (t) =
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('an outcome with no guard to show is named after the state it leads to', () => {
+  const m = createMachine({
+    id: 'outcomes',
+    initial: 'RUNNING',
+    states: {
+      RUNNING: {
+        on: {
+          WRITEI: [
+            { guard: 'endsInRunning', meta: { rules: ['x.xfer.ok'], premises: [] } },
+            { guard: 'endsInXrun', target: 'XRUN', meta: { rules: ['x.xfer.xrun'], errno: 'EPIPE', premises: [] } },
+            { guard: 'isActor', meta: { rules: [], kind: 'gap' } },
+          ],
+        },
+      },
+      XRUN: {},
+    },
+  });
+  const f = ownReading(toRvgen(machineGraph(m))[0]!);
+  assert.deepEqual(f.running, { writei_to_running: 'running', writei_to_xrun: 'xrun' });
 });
