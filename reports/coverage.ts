@@ -1,7 +1,7 @@
 // Which edges of a machine a run exercised, failed or never reached: the coverage overlay the
 // report draws on the diagrams and lists on the rule pages.
 import { enteredLeaves, leavesOf, regionOf, type GraphState, type MachineGraph } from './graph.ts';
-import { parseTransitionKey, type MachineCoverage, type Results } from './results.ts';
+import { parseTransitionKey, stepFailed, type MachineCoverage, type Results } from './results.ts';
 
 export const EDGE_STATUSES = ['exercised', 'failed', 'unreached', 'unsupported'] as const;
 export type EdgeStatus = (typeof EDGE_STATUSES)[number];
@@ -64,9 +64,14 @@ function failingSteps(r: Results): Array<{ from: string; event: string; to: stri
   for (const t of r.tests) {
     if (t.status !== 'FAIL' && t.status !== 'ERROR') continue;
     for (const s of t.trace ?? []) {
-      if (s.ok !== false || typeof s.from !== 'string') continue;
+      if (!stepFailed(s)) continue;
+      for (const k of s.transitions ?? []) {
+        const p = parseTransitionKey(k);
+        if (p) out.push(p);
+      }
+      if (typeof s.from !== 'string') continue;
       const cmd = s.command as { type?: unknown } | string | undefined;
-      const event = typeof s.event === 'string' ? s.event : typeof cmd === 'string' ? cmd : typeof cmd?.type === 'string' ? cmd.type : null;
+      const event = typeof s.event === 'string' ? s.event : typeof cmd === 'string' ? cmd.split(' ')[0]! : typeof cmd?.type === 'string' ? cmd.type : null;
       if (event) out.push({ from: s.from, event, to: typeof s.to === 'string' ? s.to : null });
     }
   }

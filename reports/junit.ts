@@ -2,7 +2,7 @@
 // <failure>, ERROR an <error>, UNSUPPORTED <skipped>; the reason, replay line and trace go in the
 // element's text.
 import type { Run } from './runs.ts';
-import type { TestResult, TraceStep } from './results.ts';
+import { stepFailed, type TestResult, type TraceStep } from './results.ts';
 
 /** Text safe in XML content and attribute values: escaped, and without the control characters
  * XML 1.0 forbids. */
@@ -29,14 +29,17 @@ export function commandText(c: unknown): string {
   return json(c);
 }
 
-/** A trace step on one line: `3. PREPARED --START--> RUNNING expected … actual …`. */
+/** A trace step on one line: `3. START fd=0 [PREPARED → RUNNING] expected … actual … ✗`. */
 export function stepLine(s: TraceStep, i: number): string {
   const cmd = s.command === undefined ? (s.event ?? '') : commandText(s.command);
-  const move = s.from !== undefined || s.to !== undefined ? ` [${s.from ?? '?'} → ${s.to ?? '?'}]` : '';
-  const exp = s.expected !== undefined ? ` expected ${json(s.expected)}` : '';
-  const act = s.actual !== undefined ? ` actual ${json(s.actual)}` : '';
-  const mark = s.ok === false ? ' ✗' : '';
-  return `${i + 1}. ${cmd}${move}${exp}${act}${mark}`;
+  const moves = s.transitions?.length ? ` [${s.transitions.join('; ')}]` : s.from !== undefined || s.to !== undefined ? ` [${s.from ?? '?'} → ${s.to ?? '?'}]` : '';
+  const expected = s.expected ?? s.model;
+  const actual = s.actual ?? s.backend;
+  const show = (v: unknown) => (typeof v === 'string' ? v : json(v));
+  const exp = expected !== undefined ? ` expected ${show(expected)}` : '';
+  const act = actual !== undefined ? ` actual ${show(actual)}` : '';
+  const mark = stepFailed(s) ? ` ✗${s.divergence ? ` ${s.divergence}` : ''}` : '';
+  return `${s.step ?? i + 1}. ${cmd}${moves}${exp}${act}${mark}`;
 }
 
 function details(t: TestResult): string {

@@ -4,7 +4,7 @@ import type { RuleDoc } from '../spec/parse.ts';
 import type { Overlay } from './coverage.ts';
 import { edgeEventText, type MachineGraph } from './graph.ts';
 import { badge, esc, inlineMd, page, table, type Nav } from './html.ts';
-import type { TestResult, TraceStep } from './results.ts';
+import { stepFailed, type TestResult, type TraceStep } from './results.ts';
 import { deviceText, isFailure, slug, type ReportSummary, type Run } from './runs.ts';
 import { commandText } from './junit.ts';
 import { targetText } from './table.ts';
@@ -198,18 +198,21 @@ function cellValue(v: unknown): string {
   return typeof v === 'string' ? esc(v) : `<code>${esc(json(v))}</code>`;
 }
 
-const KNOWN_STEP_KEYS = new Set(['command', 'event', 'from', 'to', 'expected', 'actual', 'ok', 'rules', 'note']);
+const KNOWN_STEP_KEYS = new Set(['step', 'command', 'event', 'from', 'to', 'transitions', 'expected', 'actual', 'model', 'backend', 'ok', 'divergence', 'rules', 'note']);
 
 export function traceTable(trace: readonly TraceStep[], link: (id: string) => string | null): string {
   const rows = trace.map((s, i) => {
     const extra = Object.fromEntries(Object.entries(s).filter(([k]) => !KNOWN_STEP_KEYS.has(k)));
     const cmd = s.command !== undefined ? `<code>${esc(commandText(s.command))}</code>` : cellValue(s.event);
-    const move = s.from !== undefined || s.to !== undefined ? `${esc(s.from ?? '?')} → ${esc(s.to ?? '?')}` : '';
-    const notes = [s.note ? esc(s.note) : '', Object.keys(extra).length ? `<code>${esc(json(extra))}</code>` : ''].filter(Boolean).join('<br>');
-    const cells = [String(i + 1), cmd, move, cellValue(s.expected), cellValue(s.actual), s.ok === false ? '✗' : s.ok === true ? '✓' : '', ruleList(s.rules ?? [], link), notes];
-    return `<tr${s.ok === false ? ' class="bad"' : ''}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    const move = s.transitions?.length
+      ? s.transitions.map((t) => esc(t)).join('<br>')
+      : s.from !== undefined || s.to !== undefined ? `${esc(s.from ?? '?')} → ${esc(s.to ?? '?')}` : '';
+    const notes = [s.divergence ? `<b>${esc(s.divergence)}</b>` : '', s.note ? esc(s.note) : '', Object.keys(extra).length ? `<code>${esc(json(extra))}</code>` : ''].filter(Boolean).join('<br>');
+    const failed = stepFailed(s);
+    const cells = [String(s.step ?? i + 1), cmd, move, cellValue(s.expected ?? s.model), cellValue(s.actual ?? s.backend), failed ? '✗' : '✓', ruleList(s.rules ?? [], link), notes];
+    return `<tr${failed ? ' class="bad"' : ''}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
   });
-  return `<table class="trace"><thead><tr><th>#</th><th>Command</th><th>State</th><th>Expected</th><th>Actual</th><th>OK</th><th>Rules</th><th>Notes</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+  return `<table class="trace"><thead><tr><th>#</th><th>Command</th><th>State</th><th>Expected (model)</th><th>Actual (backend)</th><th>OK</th><th>Rules</th><th>Notes</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }
 
 export function failuresPage(m: ReportModel): string {

@@ -11,25 +11,37 @@ export type RuleStatus = (typeof RULE_STATUSES)[number];
 
 /**
  * One step of a test's trace. The runner decides what a step holds; the report shows the fields
- * below when present and any others as JSON.
+ * below when present and any others as JSON. Two spellings are understood: `expected` / `actual`
+ * / `ok`, and the runner's `model` / `backend` / `divergence`.
  */
 export interface TraceStep {
-  /** The command or event sent, e.g. `{ type: 'START', fd: 0 }` or 'START'. */
+  /** Position in the sequence, from 1 (the index is used when absent). */
+  step?: number;
+  /** The command or event sent, e.g. `{ type: 'START', fd: 0 }` or 'START fd=0'. */
   command?: unknown;
   /** The machine event type, when it differs from the command's name. */
   event?: string;
   /** Kernel state names before and after the step. */
   from?: string;
   to?: string;
+  /** The transitions the step took, as coverage keys (`PREPARED --START--> RUNNING`). */
+  transitions?: string[];
   /** What the model predicted and what the backend answered. */
   expected?: unknown;
   actual?: unknown;
+  model?: unknown;
+  backend?: unknown;
   /** false on the step where the backend and the model disagree. */
   ok?: boolean;
+  /** How they disagree, on that step (implies ok: false). */
+  divergence?: string;
   rules?: string[];
   note?: string;
   [extra: string]: unknown;
 }
+
+/** Whether a step is the one where the backend and the model disagreed. */
+export const stepFailed = (s: TraceStep) => s.ok === false || (typeof s.divergence === 'string' && s.divergence !== '');
 
 export interface TestResult {
   id: string;

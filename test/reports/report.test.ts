@@ -202,3 +202,33 @@ test('a full run over a PCM-sized machine: every edge is drawn with its status a
     rmSync(d, { recursive: true, force: true });
   }
 });
+
+test("the runner's own step shape (model / backend / transitions / divergence) reads as a trace", async () => {
+  const r = kernel();
+  r.coverage.rules['pcm.start.ok'] = 'PASS';
+  r.tests = [
+    {
+      id: 'seq/1',
+      title: 'a random sequence agrees with the model',
+      rules: ['pcm.start.ok'],
+      status: 'FAIL',
+      replay: 'alsa-spec replay --seed 9',
+      trace: [
+        { step: 1, command: 'HW_PARAMS fd=0', model: 'ok', backend: 'ok', transitions: ['OPEN --HW_PARAMS--> SETUP'] },
+        { step: 2, command: 'START fd=0', model: 'ok', backend: 'EBADFD', transitions: ['PREPARED --START--> RUNNING'], divergence: 'errno: model 0, backend EBADFD' },
+      ],
+    },
+  ];
+  const g = machineGraph(miniPcm);
+  const o = coverageOverlay(g, r);
+  assert.equal(o.edges[g.edges.find((e) => e.source === 'PREPARED' && e.event === 'START' && !e.errno)!.index], 'failed');
+  const d = mkdtempSync(join(tmpdir(), 'alsa-spec-steps-'));
+  try {
+    await writeReport([r], d);
+    const html = readFileSync(join(d, 'failures.html'), 'utf8');
+    assert.match(html, /<tr class="bad"><td>2<\/td><td><code>START fd=0<\/code><\/td><td>PREPARED --START--&gt; RUNNING<\/td><td>ok<\/td><td>EBADFD<\/td><td>✗<\/td><td><\/td><td><b>errno: model 0, backend EBADFD<\/b><\/td><\/tr>/);
+    assert.match(readFileSync(join(d, 'results.ktap'), 'utf8'), /# 2\. START fd=0 \[PREPARED --START--> RUNNING\] expected ok actual EBADFD ✗ errno: model 0, backend EBADFD\n/);
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
