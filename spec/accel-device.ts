@@ -86,8 +86,10 @@ export type StreamCommand =
   | { type: StreamingIoctl }
   /** read(2) / write(2) / mmap(2) of the stream file. */
   | { type: 'READ' | 'WRITE' | 'MMAP'; bytes: number }
-  /** poll(2). Without `timeout` it does not wait; with one (ms) it waits for a wake-up. */
-  | { type: 'POLL'; timeout?: number };
+  /** poll(2) with the requested `events` (default: IN, OUT, RDNORM, WRNORM); revents is what is
+   * ready among them, plus ERR and NVAL, which are always reported. Without `timeout` it does not
+   * wait; with one (ms) it waits for a wake-up when nothing requested is ready. */
+  | { type: 'POLL'; events?: number; timeout?: number };
 
 /** The device side: the accelerator finishes the task at the head of its run queue
  * (the driver calls snd_compr_task_finished()). Time is an event. */

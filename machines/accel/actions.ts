@@ -2,7 +2,7 @@
 // function (named beside it) and records the command's outcome in `last` and the task-machine
 // steps it took in `steps`.
 import { assign } from 'xstate';
-import { COMPRESS_VERSION, POLL } from '../../spec/abi/compress.ts';
+import { COMPRESS_VERSION, POLL, pollReport } from '../../spec/abi/compress.ts';
 import type { Errno } from '../../spec/abi/errno.ts';
 import type { AccelEvent, AccelOutcome, TaskArg } from '../../spec/accel-device.ts';
 import type { RuleId } from '../../spec/rules.generated.ts';
@@ -144,12 +144,15 @@ export const actions = {
   })),
 
   /** `snd_compr_poll()`. */
-  reportPoll: update((context) => {
-    if (context.params === null) return { last: { ok: true, revents: POLL.IN | POLL.RDNORM | POLL.ERR }, steps: [] };
-    let revents = 0;
-    if (context.fragments > context.activeTasks) revents |= POLL.OUT | POLL.WRNORM;
-    if (context.tasks[0]?.state === 'FINISHED') revents |= POLL.IN | POLL.RDNORM;
-    return { last: { ok: true, revents }, steps: [] };
+  reportPoll: update((context, event) => {
+    const events = event.type === 'POLL' ? event.events : undefined;
+    let ready = 0;
+    if (context.params === null) ready = POLL.IN | POLL.RDNORM | POLL.ERR;
+    else {
+      if (context.fragments > context.activeTasks) ready |= POLL.OUT | POLL.WRNORM;
+      if (context.tasks[0]?.state === 'FINISHED') ready |= POLL.IN | POLL.RDNORM;
+    }
+    return { last: { ok: true, revents: pollReport(ready, events) }, steps: [] };
   }),
 
   /** poll(2) of a descriptor that is not open. */

@@ -173,10 +173,17 @@ export const POLL = {
   IN: 0x0001,
   OUT: 0x0004,
   ERR: 0x0008,
+  HUP: 0x0010,
   NVAL: 0x0020,
   RDNORM: 0x0040,
   WRNORM: 0x0100,
 } as const;
+
+/** What poll(2) reports of a driver's mask: the requested events plus ERR, HUP and NVAL
+ * (fs/select.c `do_pollfd()`). */
+export function pollReport(ready: number, events: number = POLL.IN | POLL.OUT | POLL.RDNORM | POLL.WRNORM): number {
+  return ready & (events | POLL.ERR | POLL.HUP | POLL.NVAL);
+}
 
 /** The values gcc reported for the 7.2 headers on x86_64 (test/accel/abi.test.ts compares). */
 export const COMPRESS_IOCTL_MEASURED: Readonly<Record<CompressIoctlName, number>> = {
