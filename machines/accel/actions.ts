@@ -4,9 +4,11 @@
 import { assign } from 'xstate';
 import { COMPRESS_VERSION, POLL, pollReport } from '../../spec/abi/compress.ts';
 import type { Errno } from '../../spec/abi/errno.ts';
-import type { AccelEvent, AccelOutcome, TaskArg } from '../../spec/accel-device.ts';
+import type { AccelOutcome, TaskArg } from '../../spec/accel-device.ts';
+import type { AccelEvent } from './events.ts';
 import type { RuleId } from '../../spec/rules.generated.ts';
-import { initialContext, type AccelContext, type TaskEventType, type TaskRecord, type TaskStep } from './context.ts';
+import { initialContext, type AccelContext, type TaskRecord, type TaskStep } from './context.ts';
+import type { TaskEventType } from './events.ts';
 import { outputSize } from './device-model.ts';
 import { eventSeqno, findTask } from './guards.ts';
 import { stepTask } from './task-step.ts';

@@ -3,6 +3,7 @@
 import type { TaskState } from '../../spec/abi/compress.ts';
 import type { AccelAccepts, AccelCaps, AccelOutcome, AccelParams } from '../../spec/accel-device.ts';
 import type { RuleId } from '../../spec/rules.generated.ts';
+import type { TaskEventType } from './events.ts';
 
 export interface TaskRecord {
   /** The model's own name for a task: seqnos change on restart. */
@@ -15,15 +16,6 @@ export interface TaskRecord {
   /** Size of the input dma-buf the driver exported (`task->input->size`). */
   inputBytes: number;
 }
-
-/** Events of the task machine (./task.machine.ts): what a stream command does to one task. */
-export type TaskEventType =
-  | 'TASK_START'
-  | 'TASK_RESTART'
-  | 'TASK_START_FAILED'
-  | 'TASK_STOP'
-  | 'TASK_FREE'
-  | 'TASK_FINISHED';
 
 /** One task-machine transition taken by the last command (TASK_CREATE has `from: null`). */
 export interface TaskStep {

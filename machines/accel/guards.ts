@@ -1,7 +1,7 @@
 // The premises the accel machine's edges test, each named after what it checks. Every guard reads
 // the context and the event only; the kernel function it mirrors is named beside it.
 import { ACCEL_MAX_FRAGMENTS, AUDIOCODEC } from '../../spec/abi/compress.ts';
-import type { AccelEvent } from '../../spec/accel-device.ts';
+import type { AccelEvent } from './events.ts';
 import type { AccelContext, TaskRecord } from './context.ts';
 import { driverAcceptsInput, driverAcceptsParams } from './device-model.ts';
 

@@ -6,7 +6,7 @@
 import { setup } from 'xstate';
 import { STREAMING_IOCTLS, type StreamingIoctl } from '../../spec/abi/compress.ts';
 import type { Errno } from '../../spec/abi/errno.ts';
-import type { AccelEvent } from '../../spec/accel-device.ts';
+import type { AccelEvent } from './events.ts';
 import type { RuleId } from '../../spec/rules.generated.ts';
 import { actions } from './actions.ts';
 import { initialContext, type AccelContext, type AccelMachineInput } from './context.ts';

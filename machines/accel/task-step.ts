@@ -2,7 +2,8 @@
 // learn a task's next state and the rules of the edge taken.
 import { transition } from 'xstate';
 import type { TaskState } from '../../spec/abi/compress.ts';
-import type { TaskEventType, TaskStep } from './context.ts';
+import type { TaskStep } from './context.ts';
+import type { TaskEventType } from './events.ts';
 import { taskMachine } from './task.machine.ts';
 
 export function stepTask(uid: number, from: TaskState, type: TaskEventType): TaskStep {

@@ -4,10 +4,8 @@
 // applies this machine to its task table through ./task-step.ts. Refusals live on the stream
 // machine: here every edge is a change the kernel makes.
 import { setup } from 'xstate';
-import type { TaskEventType } from './context.ts';
+import type { TaskEvent } from './events.ts';
 import type { EdgeMeta, StateMeta } from './meta.ts';
-
-export type TaskEvent = { type: TaskEventType };
 
 export const taskMachine = setup({
   types: {
