@@ -16,7 +16,7 @@ export interface GeneratedPath {
    * `vertex:…` (a state of the abstraction, observed); several when one path serves them all. */
   target: string;
   events: AccelEvent[];
-  /** The rules its last step exercises. */
+  /** The rules its target step exercises (the path then looks around with POLL and TASK_STATUS). */
   rules: RuleId[];
 }
 
@@ -42,6 +42,12 @@ export function generatePaths(input: AccelMachineInput): GeneratedPath[] {
   const reach = new Map<string, AccelEvent[]>([[start, []]]);
   const queue = [start];
   const targets = new Map<string, GeneratedPath>();
+  /** Looks around after a path: POLL, and TASK_STATUS of every task, so that the states the
+   * abstraction hides (task states, sizes, poll bits) are compared at the end of every path. */
+  const look = (s: AccelSnapshot): AccelEvent[] => [
+    { type: 'POLL' },
+    ...(s.value === 'SETUP' ? s.context.tasks.map((t) => ({ type: 'TASK_STATUS', seqno: t.seqno }) as AccelEvent) : []),
+  ];
   const offer = (target: string, events: AccelEvent[], rules: RuleId[]) => {
     const old = targets.get(target);
     if (!old || old.events.length > events.length) targets.set(target, { target, events, rules });
@@ -56,12 +62,13 @@ export function generatePaths(input: AccelMachineInput): GeneratedPath[] {
       model.snapshot = v.state;
       const step = model.step(event);
       const events = [...prefix, event];
-      offer(`edge:${step.edge.key}`, events, step.rules);
+      const observed = [...events, ...look(model.snapshot)];
+      offer(`edge:${step.edge.key}`, observed, step.rules);
       for (const s of step.taskSteps) {
         const te = taskEdgeOf(s);
-        offer(te ? `task:${te.key}` : 'task:create', events, step.rules);
+        offer(te ? `task:${te.key}` : 'task:create', observed, step.rules);
       }
-      for (const r of step.rules) offer(`rule:${r}`, events, step.rules);
+      for (const r of step.rules) offer(`rule:${r}`, observed, step.rules);
       const next = abstractKey(model.snapshot);
       if (!reach.has(next)) {
         reach.set(next, events);
@@ -74,8 +81,7 @@ export function generatePaths(input: AccelMachineInput): GeneratedPath[] {
   for (const [key, events] of reach) {
     const v = adjacency[key as keyof typeof adjacency];
     if (!v || v.state.value !== 'SETUP') continue;
-    const look: AccelEvent[] = [{ type: 'POLL' }, ...v.state.context.tasks.map((t) => ({ type: 'TASK_STATUS', seqno: t.seqno }) as AccelEvent)];
-    offer(`vertex:${key}`, [...events, ...look], ['accel.poll.setup', 'accel.task-status.ok']);
+    offer(`vertex:${key}`, [...events, ...look(v.state)], ['accel.poll.setup', 'accel.task-status.ok']);
   }
   // One path per distinct event sequence, carrying every target it serves.
   const all = [...targets.values()].sort((a, b) => a.target.localeCompare(b.target));
