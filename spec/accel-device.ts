@@ -42,7 +42,8 @@ export interface TaskArg {
 
 /** struct snd_compr_task as copied back to the caller. */
 export interface TaskValue extends TaskArg {
-  /** dma-buf descriptors (TASK_CREATE). A model answers -1: "some descriptor". */
+  /** TASK_CREATE: the new dma-buf descriptors (a model answers -1, "some descriptor"). TASK_START
+   * leaves them as the caller passed them; the seam's caller passes none, so they read -1. */
   input_fd: number;
   output_fd: number;
 }
