@@ -40,7 +40,7 @@ export function validParams(info: AccelDeviceInfo): fc.Arbitrary<AccelParams> {
       rate: fc.constantFrom(...a.rates),
       ratio: fc.constantFrom(...a.ratios),
       frames: fc.integer({ min: 1, max: 6 }),
-      fragments: fc.integer({ min: 1, max: 4 }),
+      fragments: fc.integer({ min: 1, max: 8 }),
     })
     .map(({ ch, fmt, rate, ratio, frames, fragments }) => ({
       fragment_size: frames * 2 * ch,

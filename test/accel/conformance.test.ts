@@ -8,7 +8,11 @@ import {
   ACCEL_RULE_IDS, DEBIAN_NO_ACCEL, STREAM_EDGES, TASK_EDGES, allTransitionLabels, debianKernelAccelBackend, generatePaths,
   probeAccelModule, runAccelSuite, type AccelSuiteReport,
 } from '../../conformance/accel/index.ts';
+import { TASK_FLAG } from '../../spec/abi/compress.ts';
+import type { AccelEvent } from '../../spec/accel-device.ts';
+import { AccelRunner } from '../../conformance/accel/runner.ts';
 import { REFERENCE_ACCEPTS, REFERENCE_CAPS, referenceAccelBackend } from '../../reference/accel/index.ts';
+import { CLOSE, CREATE, FINISH, OPEN, PARAMS, POLL_EV, free, restart, setParams, start, status, stop } from './helpers.ts';
 
 /** The failures of a report, each with its one-line replay, for assertion messages. */
 const failures = (r: AccelSuiteReport) =>
@@ -63,6 +67,34 @@ describe('the accel suite on the reference accelerator', () => {
     const r = await runAccelSuite(referenceAccelBackend({ seqnoStart }), { seed: 3, runs: 60, seqnoStart });
     assert.equal(failures(r), '');
     assert.equal(r.coverage.rules['accel.seqno.next'], 'PASS');
+  });
+});
+
+describe('a long scripted run on the reference', () => {
+  test('64 tasks, started, restarted, stopped and freed all at once, agree with the model and the oracle', async () => {
+    const backend = referenceAccelBackend();
+    const device = await backend.open();
+    const runner = new AccelRunner(device, { seed: 9 });
+    const p = { ...PARAMS, fragments: 64, fragment_size: 16, codec: { ...PARAMS.codec, ch_in: 2, ch_out: 2 } };
+    const events: AccelEvent[] = [OPEN, setParams(p)];
+    for (let i = 0; i < 64; i++) events.push(CREATE);
+    events.push(CREATE); // EBUSY: fragments is the task limit
+    for (let i = 1n; i <= 64n; i++) events.push(start(i, 4n * (1n + (i % 4n)), i % 5n === 0n ? TASK_FLAG.NEW_STREAM : 0));
+    for (let i = 1n; i <= 64n; i += 3n) events.push(restart(i, 8n)); // ACTIVE restarts: 65, 66, …
+    events.push(stop(0n), POLL_EV);
+    for (let i = 2n; i <= 64n; i += 3n) events.push(start(i, 16n));
+    for (let i = 0; i < 70; i++) events.push(FINISH, POLL_EV);
+    for (let i = 1n; i <= 90n; i++) events.push(status(i));
+    events.push(free(0n), CREATE, status(87n), CLOSE);
+    try {
+      const problem = await runner.run(events);
+      assert.equal(problem, null);
+      assert.equal(runner.log.length, events.length);
+      const finished = runner.log.filter((s) => s.event.type === 'TASK_FINISHED' && s.got.ok && s.got.finished !== 0n).length;
+      assert.equal(finished, 21, 'the 21 tasks started again by seqno after the stop of all');
+    } finally {
+      await device.dispose();
+    }
   });
 });
 
