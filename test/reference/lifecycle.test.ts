@@ -35,7 +35,7 @@ test('a held substream cannot be opened again, a missing direction has no node',
 
 test('a command on a descriptor that is not open fails with EBADF; PEEK answers null', () => {
   const dev = session();
-  assert.deepEqual(dev.exec({ type: 'STATUS', fd: 3, ext: false }), { ok: false, errno: 'EBADF' });
+  assert.deepEqual(dev.exec({ type: 'STATUS', fd: 3, ext: false }), { ok: false, errno: 'EBADF', rule: 'pcm.file.not-open' });
   assert.deepEqual(dev.exec({ type: 'PEEK', fd: 3 }), { ok: true, peek: null });
 });
 

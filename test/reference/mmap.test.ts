@@ -78,7 +78,7 @@ test('EXPLICIT_SYNC refuses both pages; SYNC_APPLPTR refuses control, and status
 test('a store through the control page sets appl_ptr unchecked; without a mapping it faults', () => {
   const dev = session();
   prepared(dev, 0, 'PLAYBACK', hw(64, 4));
-  refused(dev, { type: 'CONTROL_WRITE', fd: 0, appl_ptr: 5n }, 'EFAULT', 'pcm.control-write.ok');
+  refused(dev, { type: 'CONTROL_WRITE', fd: 0, appl_ptr: 5n }, 'EFAULT', 'harness.control-write.unmapped');
   must(dev, { type: 'MMAP', fd: 0, area: 'CONTROL' });
   must(dev, { type: 'CONTROL_WRITE', fd: 0, appl_ptr: 1n << 63n, avail_min: 0n });
   const peek = must(dev, { type: 'PEEK', fd: 0 }).peek!;
