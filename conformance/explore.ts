@@ -135,6 +135,18 @@ export const SCENARIOS: Readonly<Record<1 | 2, readonly Scenario[]>> = {
   ],
 };
 
+const plans = new Map<string, PathPlan>();
+
+/** planPaths, remembered per device capabilities within a process (plans are deterministic). */
+export function planPathsCached(opts: ExploreOptions): PathPlan {
+  // Paths are command sequences: a plan made under one kernel's rules serves the other too (the
+  // replay follows the backend's own), so the kernel is not part of the key.
+  const key = JSON.stringify([opts.files, opts.caps, opts.scenarios?.map((s) => s.name)]);
+  let p = plans.get(key);
+  if (!p) plans.set(key, (p = planPaths(opts)));
+  return p;
+}
+
 export function planPaths(opts: ExploreOptions): PathPlan {
   const machine = machineFor(opts.files);
   const candidates: { path: Command[]; edges: string[] }[] = [];

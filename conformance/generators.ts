@@ -180,40 +180,44 @@ export function commandArbitrary(caps: Partial<Record<StreamDir, HwCaps>>, files
     silence_threshold: fc.constantFrom(0n, 0n, 0n, 64n, 1024n),
     silence_size: fc.constantFrom(0n, 0n, 0n, 64n, 1n << 62n),
   });
+  const simple = <T extends Command['type']>(weight: number, ...types: T[]) => ({
+    weight,
+    arbitrary: fc.record({ type: fc.constantFrom(...types), fd }) as unknown as fc.Arbitrary<Command>,
+  });
+  const area = fc.constantFrom('DATA', 'STATUS', 'CONTROL') as fc.Arbitrary<'DATA'>;
+  // Weights: transfers and device progress dominate, so sequences spend their time in running
+  // states; reconfiguration, suspend and unplug are rare, or every sequence would end in them.
   return fc.oneof(
-    { weight: 3, arbitrary: fc.record({ type: fc.constant('OPEN' as const), fd, stream: fc.constantFrom(...dirs), nonblock: fc.boolean() }) },
-    { weight: 1, arbitrary: fc.record({ type: fc.constant('CLOSE' as const), fd }) },
-    { weight: 4, arbitrary: fc.record({ type: fc.constant('HW_PARAMS' as const), fd, params: hwParams }) },
-    { weight: 1, arbitrary: fc.record({ type: fc.constant('HW_REFINE' as const), fd, params: hwParams }) },
-    { weight: 1, arbitrary: fc.record({ type: fc.constant('HW_FREE' as const), fd }) },
-    { weight: 3, arbitrary: fc.record({ type: fc.constant('SW_PARAMS' as const), fd, params: swParams }) },
+    { weight: 30, arbitrary: fc.record({ type: fc.constantFrom('WRITEI', 'READI') as fc.Arbitrary<'WRITEI'>, fd, frames }) },
+    { weight: 3, arbitrary: fc.record({ type: fc.constantFrom('WRITEN', 'READN') as fc.Arbitrary<'WRITEN'>, fd, frames }) },
+    { weight: 3, arbitrary: fc.record({ type: fc.constantFrom('WRITE', 'READ') as fc.Arbitrary<'WRITE'>, fd, bytes: frames }) },
+    { weight: 30, arbitrary: fc.record({ type: fc.constant('ADVANCE' as const), fd, frames }) },
+    simple(8, 'START'),
+    simple(4, 'PREPARE', 'DROP'),
+    simple(4, 'DRAIN'),
+    simple(3, 'RESET', 'RESUME', 'XRUN'),
+    simple(6, 'HWSYNC', 'DELAY', 'POLL'),
+    simple(2, 'UNLINK', 'PVERSION'),
+    { weight: 5, arbitrary: fc.record({ type: fc.constant('PAUSE' as const), fd, push: fc.boolean() }) },
+    { weight: 6, arbitrary: fc.record({ type: fc.constant('STATUS' as const), fd, ext: fc.boolean() }) },
     {
-      weight: 8,
-      arbitrary: fc.record({
-        type: fc.constantFrom('PREPARE', 'START', 'DROP', 'DRAIN', 'RESET', 'RESUME', 'XRUN', 'HWSYNC', 'DELAY', 'UNLINK', 'POLL', 'PVERSION') as fc.Arbitrary<'PREPARE'>,
-        fd,
-      }),
-    },
-    { weight: 2, arbitrary: fc.record({ type: fc.constant('PAUSE' as const), fd, push: fc.boolean() }) },
-    { weight: 3, arbitrary: fc.record({ type: fc.constant('STATUS' as const), fd, ext: fc.boolean() }) },
-    {
-      weight: 3,
+      weight: 5,
       arbitrary: fc.record({
         type: fc.constant('SYNC_PTR' as const), fd, flags: fc.integer({ min: 0, max: 7 }), appl_ptr: big, avail_min: big, compat32: fc.boolean(),
       }),
     },
-    { weight: 2, arbitrary: fc.record({ type: fc.constantFrom('REWIND', 'FORWARD') as fc.Arbitrary<'REWIND'>, fd, frames: big }) },
-    {
-      weight: 10,
-      arbitrary: fc.record({ type: fc.constantFrom('WRITEI', 'READI', 'WRITEN', 'READN') as fc.Arbitrary<'WRITEI'>, fd, frames }),
-    },
-    { weight: 1, arbitrary: fc.record({ type: fc.constantFrom('WRITE', 'READ') as fc.Arbitrary<'WRITE'>, fd, bytes: frames }) },
-    { weight: 1, arbitrary: fc.record({ type: fc.constant('LINK' as const), fd, other: fd }) },
-    { weight: 1, arbitrary: fc.record({ type: fc.constant('MMAP' as const), fd, area: fc.constantFrom('DATA', 'STATUS', 'CONTROL') as fc.Arbitrary<'DATA'> }) },
-    { weight: 1, arbitrary: fc.record({ type: fc.constant('MUNMAP' as const), fd, area: fc.constantFrom('DATA', 'STATUS', 'CONTROL') as fc.Arbitrary<'DATA'> }) },
+    { weight: 5, arbitrary: fc.record({ type: fc.constantFrom('REWIND', 'FORWARD') as fc.Arbitrary<'REWIND'>, fd, frames: big }) },
+    { weight: 3, arbitrary: fc.record({ type: fc.constant('SW_PARAMS' as const), fd, params: swParams }) },
+    { weight: 2, arbitrary: fc.record({ type: fc.constant('HW_PARAMS' as const), fd, params: hwParams }) },
+    { weight: 1, arbitrary: fc.record({ type: fc.constant('HW_REFINE' as const), fd, params: hwParams }) },
+    simple(1, 'HW_FREE'),
+    { weight: 1, arbitrary: fc.record({ type: fc.constant('OPEN' as const), fd, stream: fc.constantFrom(...dirs), nonblock: fc.boolean() }) },
+    simple(1, 'CLOSE'),
+    { weight: 2, arbitrary: fc.record({ type: fc.constant('LINK' as const), fd, other: fd }) },
+    { weight: 2, arbitrary: fc.record({ type: fc.constant('MMAP' as const), fd, area }) },
+    { weight: 2, arbitrary: fc.record({ type: fc.constant('MUNMAP' as const), fd, area }) },
     { weight: 1, arbitrary: fc.record({ type: fc.constant('CONTROL_WRITE' as const), fd, appl_ptr: big }) },
-    { weight: 10, arbitrary: fc.record({ type: fc.constant('ADVANCE' as const), fd, frames }) },
-    { weight: 1, arbitrary: fc.record({ type: fc.constant('DEVICE_XRUN' as const), fd }) },
+    simple(1, 'DEVICE_XRUN'),
     { weight: 1, arbitrary: fc.constant({ type: 'SUSPEND' as const }) },
     { weight: 1, arbitrary: fc.constant({ type: 'DISCONNECT' as const }) },
   ) as fc.Arbitrary<Command>;

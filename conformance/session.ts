@@ -21,7 +21,11 @@ export type RunStatus = 'PASS' | 'FAIL' | 'ERROR' | 'UNSUPPORTED';
 export interface RunResult {
   status: RunStatus;
   steps: StepRecord[];
+  /** Rules of every step taken. */
   rules: Set<RuleId>;
+  /** Rules of the steps the backend agreed on, and of the step where it did not. */
+  passedRules: Set<RuleId>;
+  failedRules: Set<RuleId>;
   edges: string[];
   transitions: string[];
   /** Kernel states the streams were in after each step. */
@@ -43,7 +47,9 @@ export async function runSequence(
   commands: readonly Command[],
   observe = true,
 ): Promise<RunResult> {
-  const result: RunResult = { status: 'PASS', steps: [], rules: new Set(), edges: [], transitions: [], states: [] };
+  const result: RunResult = {
+    status: 'PASS', steps: [], rules: new Set(), passedRules: new Set(), failedRules: new Set(), edges: [], transitions: [], states: [],
+  };
   const files = model.input.files;
   for (let k = 0; k < commands.length; k++) {
     const cmd = commands[k]!;
@@ -62,7 +68,10 @@ export async function runSequence(
     }
     const rec: StepRecord = { step: k, command: stringify(cmd), model: stringify(m.outcome), backend: stringify(b), transitions: m.transitions };
     result.steps.push(rec);
-    if (!b.ok && b.unsupported) return { ...result, status: 'UNSUPPORTED', message: `${cmd.type}: ${b.unsupported}` };
+    if (!b.ok && b.unsupported) {
+      for (const r of m.rules) result.failedRules.add(r);
+      return { ...result, status: 'UNSUPPORTED', message: `${cmd.type}: ${b.unsupported}` };
+    }
     let divergence = diffOutcome(m.outcome, b);
     if (!divergence && observe) {
       for (let fd = 0; fd < files && !divergence; fd++) {
@@ -71,7 +80,10 @@ export async function runSequence(
         divergence = diffPeek(fd, modelPeek(model, fd), bp.ok ? bp.peek : undefined);
       }
     }
-    for (const r of m.rules) result.rules.add(r);
+    for (const r of m.rules) {
+      result.rules.add(r);
+      (divergence ? result.failedRules : result.passedRules).add(r);
+    }
     result.edges.push(...m.edges);
     result.transitions.push(...m.transitions);
     result.states.push(...m.regions);

@@ -293,11 +293,13 @@ export function suspendAll(ctx: PcmContext): void {
     .filter(({ s }) => s.state !== 'CLOSED')
     .sort((a, b) => (a.s.dir === b.s.dir ? a.j - b.j : a.s.dir === 'PLAYBACK' ? -1 : 1));
   for (const { j } of order) {
-    groupAction(ctx, j, PRE_SUSPEND, { type: 'SUSPEND' }, (m) => {
+    const refused = groupAction(ctx, j, PRE_SUSPEND, { type: 'SUSPEND' }, (m) => {
       const s = ctx.streams[m]!;
       s.suspendedState = s.state as PcmState;
       s.state = 'SUSPENDED';
     });
+    // A stream that could suspend, kept running by a member that cannot.
+    if (refused && !firstRefusal(PRE_SUSPEND, ctx, j, { type: 'SUSPEND' })) note(ctx, 'device.suspend.group-blocked');
   }
 }
 

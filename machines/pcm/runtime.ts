@@ -1,8 +1,14 @@
 // Pointer arithmetic of the PCM runtime, on one stream: boundary, avail, the hw_ptr update and the
 // post-update verdict. Pure functions over a StreamCtx, mutating only the copy they are given.
-// Each mirrors the kernel function named in its comment (sound/core/pcm_lib.c, include/sound/pcm.h).
+// Each mirrors the kernel function named in its comment (sound/core/pcm_lib.c, include/sound/pcm.h)
+// with C's integer rules: snd_pcm_uframes_t is a u64 that wraps, snd_pcm_sframes_t an s64, so
+// pointers stored through the control page beyond the boundary behave as they do in the kernel.
 import { COMPAT_LONG_MAX, LONG_MAX } from '../../spec/abi/params.ts';
 import type { StreamCtx } from './context.ts';
+
+/** (snd_pcm_uframes_t)v and (snd_pcm_sframes_t)v. */
+export const u64 = (v: bigint): bigint => BigInt.asUintN(64, v);
+export const s64 = (v: bigint): bigint => BigInt.asIntN(64, v);
 
 /** snd_pcm_running(): RUNNING, or DRAINING on playback. */
 export const isRunning = (s: StreamCtx): boolean =>
@@ -32,24 +38,25 @@ export function boundary32(buffer: bigint): bigint {
 
 /** ring.avail.playback — snd_pcm_playback_avail(). */
 export function playbackAvail(s: StreamCtx): bigint {
-  let a = s.hwPtr + bufferSize(s) - s.applPtr;
-  if (a < 0n) a += s.boundary;
-  else if (a >= s.boundary) a -= s.boundary;
-  return a;
+  let a = s64(s.hwPtr + bufferSize(s) - s.applPtr);
+  if (a < 0n) a = s64(a + s.boundary);
+  else if (u64(a) >= s.boundary) a = s64(a - s.boundary);
+  return u64(a);
 }
 
 /** ring.avail.capture — snd_pcm_capture_avail(). */
 export function captureAvail(s: StreamCtx): bigint {
-  let a = s.hwPtr - s.applPtr;
-  if (a < 0n) a += s.boundary;
-  return a;
+  let a = s64(s.hwPtr - s.applPtr);
+  if (a < 0n) a = s64(a + s.boundary);
+  return u64(a);
 }
 
 /** snd_pcm_avail(). */
 export const avail = (s: StreamCtx): bigint => (s.dir === 'PLAYBACK' ? playbackAvail(s) : captureAvail(s));
 
-/** snd_pcm_hw_avail(), signed: the queued frames (playback) or the free space (capture). */
-export const hwAvail = (s: StreamCtx): bigint => bufferSize(s) - avail(s);
+/** snd_pcm_playback_hw_avail() / snd_pcm_capture_hw_avail(), signed: the queued frames (playback)
+ * or the free space (capture). */
+export const hwAvail = (s: StreamCtx): bigint => s64(bufferSize(s) - avail(s));
 
 /** snd_pcm_playback_data(): data to play, or a free-running stream (stop_threshold ≥ boundary). */
 export const playbackHasData = (s: StreamCtx): boolean =>
@@ -58,8 +65,8 @@ export const playbackHasData = (s: StreamCtx): boolean =>
 /** snd_pcm_playback_empty(). */
 export const playbackEmpty = (s: StreamCtx): boolean => playbackAvail(s) >= bufferSize(s);
 
-/** snd_pcm_calc_delay() with the reference devices' runtime->delay of 0. */
-export const calcDelay = (s: StreamCtx): bigint => (s.dir === 'PLAYBACK' ? hwAvail(s) : captureAvail(s));
+/** snd_pcm_calc_delay() with the reference devices' runtime->delay of 0, as the sframes it reports. */
+export const calcDelay = (s: StreamCtx): bigint => s64(s.dir === 'PLAYBACK' ? hwAvail(s) : captureAvail(s));
 
 /** The smallest frame count whose bits fill whole bytes (runtime->min_align). */
 function minAlign(s: StreamCtx): bigint {
@@ -119,24 +126,30 @@ export function applyApplPtr(s: StreamCtx, next: bigint, noRewinds: boolean): bo
   if (next === s.applPtr) return true;
   if (next >= s.boundary) return false;
   if (noRewinds) {
-    const diff = next - s.applPtr;
-    if (diff >= 0n ? diff > bufferSize(s) : s.boundary + diff > bufferSize(s)) return false;
+    const diff = s64(next - s.applPtr);
+    if (diff >= 0n ? diff > bufferSize(s) : u64(s.boundary + diff) > bufferSize(s)) return false;
   }
   s.applPtr = next;
   return true;
 }
 
-/** appl_ptr + n, wrapped at the boundary (ring.ptr.wrap). */
-export function applForward(s: StreamCtx, n: bigint): bigint {
-  const p = s.applPtr + n;
-  return p >= s.boundary ? p - s.boundary : p;
+/** appl_ptr + n as __snd_pcm_lib_xfer() computes it (uframes), wrapped at the boundary (ring.ptr.wrap). */
+export function applAdvance(s: StreamCtx, n: bigint): bigint {
+  const p = u64(s.applPtr + n);
+  return p >= s.boundary ? u64(p - s.boundary) : p;
 }
 
-/** appl_ptr − n, wrapped at the boundary (ring.ptr.wrap). */
+/** appl_ptr + n as forward_appl_ptr() computes it (sframes), wrapped at the boundary. */
+export function applForward(s: StreamCtx, n: bigint): bigint {
+  const p = s64(s.applPtr + n);
+  return u64(p >= s64(s.boundary) ? p - s.boundary : p);
+}
+
+/** appl_ptr − n as rewind_appl_ptr() computes it (sframes), wrapped at the boundary. */
 export function applBack(s: StreamCtx, n: bigint): bigint {
-  const p = s.applPtr - n;
-  return p < 0n ? p + s.boundary : p;
+  const p = s64(s.applPtr - n);
+  return u64(p < 0n ? s64(p + s.boundary) : p);
 }
 
 /** The uframes_t value as the kernel's signed snd_pcm_sframes_t (two's complement, 64 bits). */
-export const toSigned = (v: bigint): bigint => BigInt.asIntN(64, v);
+export const toSigned = s64;

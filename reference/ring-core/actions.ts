@@ -11,6 +11,7 @@ import { updateHwPtr } from './hwptr.ts';
 import { captureAvail, playbackAvail } from './runtime.ts';
 import { playbackSilence } from './silence.ts';
 import { ULONG_MAX } from './u64.ts';
+import { fault } from './card.ts';
 
 interface ActionOps<A> {
   pre(s: Substream, arg: A): KErr | null;
@@ -21,6 +22,12 @@ interface ActionOps<A> {
 /** snd_pcm_action_group(). A member other than the caller that refuses answers for the group. */
 function actionGroup<A>(ops: ActionOps<A>, caller: Substream, arg: A): KErr | null {
   const members = caller.group.list.slice();
+  if (fault(caller, 'group-partial')) {
+    const refusals = members.map((s) => ops.pre(s, arg));
+    members.forEach((s, k) => !refusals[k] && (ops.do(s, arg), ops.post(s, arg)));
+    const e = refusals.find((r) => r);
+    return e ?? null;
+  }
   for (const s of members) {
     const e = ops.pre(s, arg);
     if (e) return s === caller ? e : kerr(e.errno, 'pcm.group.all-or-nothing');
@@ -74,7 +81,7 @@ const START: ActionOps<PcmState> = {
   /** pcm.start.not-prepared, pcm.start.no-data — snd_pcm_pre_start(). */
   pre(s) {
     if (s.rt.state !== 'PREPARED') return kerr('EBADFD', 'pcm.start.not-prepared');
-    if (s.playback && !playbackData(s)) return kerr('EPIPE', 'pcm.start.no-data');
+    if (s.playback && !playbackData(s) && !fault(s, 'start-without-data')) return kerr('EPIPE', 'pcm.start.no-data');
     return null;
   },
   do: () => null,
@@ -92,6 +99,7 @@ const PAUSE: ActionOps<boolean> = {
   /** pcm.pause.no-support, pcm.pause.bad-state — snd_pcm_pre_pause(). */
   pre(s, push) {
     const rt = s.rt;
+    if (fault(s, 'pause-state-first') && (push ? rt.state !== 'RUNNING' : rt.state !== 'PAUSED')) return kerr('EBADFD', 'pcm.pause.bad-state');
     if (!(rt.info & INFO.PAUSE)) return kerr('ENOSYS', 'pcm.pause.no-support');
     if (push ? rt.state !== 'RUNNING' : rt.state !== 'PAUSED') return kerr('EBADFD', 'pcm.pause.bad-state');
     return null;
@@ -123,6 +131,7 @@ const SUSPEND: ActionOps<null> = {
 const RESUME: ActionOps<null> = {
   /** pcm.resume.not-suspended, pcm.resume.no-support — snd_pcm_pre_resume(). */
   pre(s) {
+    if (fault(s, 'resume-support-first') && !(s.rt.info & INFO.RESUME)) return kerr('ENOSYS', 'pcm.resume.no-support');
     if (s.rt.state !== 'SUSPENDED') return kerr('EBADFD', 'pcm.resume.not-suspended');
     if (!(s.rt.info & INFO.RESUME)) return kerr('ENOSYS', 'pcm.resume.no-support');
     return null;
@@ -152,7 +161,7 @@ const RESET: ActionOps<null> = {
   },
   do: doReset,
   post(s) {
-    s.rt.applPtr = s.rt.hwPtr;
+    if (!fault(s, 'prepare-keeps-appl')) s.rt.applPtr = s.rt.hwPtr;
     if (s.playback && s.rt.silenceSize > 0n) playbackSilence(s, ULONG_MAX);
   },
 };

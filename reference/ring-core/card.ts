@@ -1,4 +1,5 @@
 // The card, its substreams (one per direction), their groups and the open files.
+import type { RingFault } from './faults.ts';
 import type { HwCaps } from '../../spec/device.ts';
 import type { PcmState, StreamDir } from '../../spec/abi/states.ts';
 import { INFO } from '../../spec/abi/params.ts';
@@ -117,3 +118,6 @@ export class Card {
     return this.subs.find((s) => s.dir === dir);
   }
 }
+
+/** The fault this core was built with is `f` (faults.ts; mutant tests only). */
+export const fault = (s: Substream, f: RingFault): boolean => s.card.opts.fault === f;

@@ -5,6 +5,7 @@
 // period boundary, so the double-acknowledged-interrupt check and the XRUN_DEBUG jiffies check never
 // fire, and a NO_PERIOD_WAKEUP setup takes the kernel's jiffies branch as if no time had passed
 // (which skips the "unexpected hw_ptr" check and never adds buffers).
+import { fault } from './card.ts';
 import { availOf, isRunning, type Substream } from './card.ts';
 import { kerr, type KErr } from './errors.ts';
 import { drainDone, xrun } from './actions.ts';
@@ -21,7 +22,7 @@ export function updateState(s: Substream): KErr | null {
       drainDone(s);
       return kerr('EPIPE', 'ring.drain.complete');
     }
-  } else if (avail >= rt.stopThreshold) {
+  } else if (avail >= rt.stopThreshold && !fault(s, 'no-xrun')) {
     xrun(s);
     return kerr('EPIPE', 'ring.xrun.detect');
   }

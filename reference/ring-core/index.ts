@@ -29,3 +29,4 @@ export function ringCoreBackend(options: RingCoreOptions = {}): RingCoreBackend 
     },
   };
 }
+export { RING_FAULTS, type RingFault } from './faults.ts';

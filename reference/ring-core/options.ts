@@ -1,6 +1,7 @@
 // Options of the ring core and the hardware it pretends to be (snd_pcm_hardware per direction).
 import type { HwCaps } from '../../spec/device.ts';
 import type { StreamDir } from '../../spec/abi/states.ts';
+import type { RingFault } from './faults.ts';
 
 export interface RingCoreOptions {
   /** Which kernel's rules to follow where 6.1 and 7.2 differ (PVERSION, PAUSE push, silence fill). */
@@ -18,6 +19,8 @@ export interface RingCoreOptions {
   /** Run writeFrames()/advance() on small integers where the stream allows (fast.ts; default true).
    * Turning it off runs them on the exact path: only the differential test needs that. */
   fastLane?: boolean;
+  /** A deliberate departure from the kernel (faults.ts), for the suite's mutant tests only. */
+  fault?: RingFault;
 }
 
 export interface ResolvedOptions {
@@ -27,6 +30,7 @@ export interface ResolvedOptions {
   sink: boolean;
   waitLimitPeriods: number;
   fastLane: boolean;
+  fault: RingFault | null;
 }
 
 /** The reference device: snd-dummy-like, able to pause and resume, mappable. */
@@ -70,5 +74,6 @@ export function resolveOptions(o: RingCoreOptions = {}): ResolvedOptions {
     sink: o.sink ?? true,
     waitLimitPeriods,
     fastLane: o.fastLane ?? true,
+    fault: o.fault ?? null,
   };
 }

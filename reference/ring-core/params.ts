@@ -3,6 +3,7 @@
 // The callers send fully specified configurations, for which the kernel's refinement against the
 // constraints of snd_pcm_hw_constraints_init() and snd_pcm_hw_constraints_complete() reduces to
 // the membership checks of `admissible()` (spec pcm.hw-params.invalid).
+import { fault } from './card.ts';
 import type { HwConfig, SwConfig } from '../../spec/device.ts';
 import { ACCESS, INFO, TSTAMP_LAST, TSTAMP_TYPE_LAST, type Access } from '../../spec/abi/params.ts';
 import { PCM_VERSION, protocolVersion } from '../../spec/abi/ioctl.ts';
@@ -106,7 +107,7 @@ export function hwParams(s: Substream, p: HwConfig): KErr | ReturnType<typeof se
   rt.stopThreshold = rt.bs;
   rt.silenceThreshold = 0n;
   rt.silenceSize = 0n;
-  rt.boundary = boundary64(rt.bufferSize);
+  rt.boundary = boundary64(rt.bufferSize) / (fault(s, 'boundary-halved') ? 2n : 1n);
   rt.dmaBytes = rt.bufferSize * rt.frameBytes;
   rt.dma = new Uint8Array(rt.dmaBytes); // zeroed "for avoiding possible kernel info leaks"
   rt.state = 'SETUP';
@@ -120,6 +121,7 @@ export function hwFree(s: Substream): KErr | null {
   if (s.mmapCount > 0) return kerr('EBADFD', 'pcm.hw-free.mmapped');
   doHwFree(s);
   rt.state = 'OPEN';
+  if (fault(s, 'hw-free-clears-info')) rt.info = 0;
   return null;
 }
 

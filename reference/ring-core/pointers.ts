@@ -1,4 +1,5 @@
 // STATUS, DELAY, HWSYNC, SYNC_PTR, REWIND and FORWARD (sound/core/pcm_native.c).
+import { fault } from './card.ts';
 import type { StatusValue, SyncPtrValue } from '../../spec/device.ts';
 import { SYNC_PTR_FLAG } from '../../spec/abi/ioctl.ts';
 import { availOf, hwAvailOf, isRunning, type Substream } from './card.ts';
@@ -26,6 +27,7 @@ export function status(s: Substream): StatusValue {
   };
   if (state === 'OPEN') return v;
   if (isRunning(s)) updateHwPtr(s);
+  if (fault(s, 'status-state-after-update')) v.state = rt.state;
   v.appl_ptr = rt.applPtr;
   v.hw_ptr = rt.hwPtr;
   v.avail = availOf(s);
@@ -41,7 +43,7 @@ const updateErr = (e: KErr): KErr => (e.rule === 'ring.drain.complete' || e.rule
 /** pcm.delay.ok — snd_pcm_delay(). */
 export function delay(s: Substream): KErr | bigint {
   const e = pcmHwsync(s);
-  return e ? updateErr(e) : calcDelay(s);
+  return e ? updateErr(e) : calcDelay(s) + (fault(s, 'delay-off-by-one') ? 1n : 0n);
 }
 
 /** pcm.hwsync.ok — snd_pcm_hwsync(). */
@@ -92,6 +94,7 @@ export interface SyncPtrArgs {
 export function syncPtr(s: Substream, a: SyncPtrArgs): KErr | SyncPtrValue {
   const rt = s.rt;
   const flags = a.flags >>> 0;
+  if (fault(s, 'sync-ptr-needs-setup') && !(flags & SYNC_PTR_FLAG.HWSYNC) && rt.state === 'OPEN') return kerr('EBADFD', 'pcm.sync-ptr.ok');
   // the compat struct's control fields are u32
   const applIn = a.compat32 ? u32(a.appl_ptr) : u64(a.appl_ptr);
   const availMinIn = a.compat32 ? u32(a.avail_min) : u64(a.avail_min);

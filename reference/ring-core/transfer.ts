@@ -5,6 +5,7 @@
 // would wait without a timeout (PAUSED, or a NO_PERIOD_WAKEUP setup): then the harness sends a
 // signal and the call answers EINTR. It does the same when the device has run
 // `waitLimitPeriods` periods without satisfying the wait.
+import { fault } from './card.ts';
 import { availOf, isRunning, type PcmFile, type Substream } from './card.ts';
 import { copyFromUser, copyToUser, joinRead, type UserBuffer } from './buffer.ts';
 import { kerr, type KErr } from './errors.ts';
@@ -17,6 +18,7 @@ import { s64, u64 } from './u64.ts';
 
 /** pcm_accessible_state() — pcm.xfer.state. */
 function accessibleState(s: Substream): KErr | null {
+  if (fault(s, 'capture-draining-readable') && s.rt.state === 'DRAINING' && !s.playback) return null;
   switch (s.rt.state) {
     case 'PREPARED':
     case 'RUNNING':

@@ -4,7 +4,7 @@ import type { Command } from '../../../spec/device.ts';
 import type { PcmContext } from '../context.ts';
 import { ALL, type EdgeOutcome, type OpSpec } from '../edges.ts';
 import { note, settle, startGroup, stopGroup, update, waitForAvail } from '../kernel.ts';
-import { applForward, avail, hwAvail, toSigned } from '../runtime.ts';
+import { applAdvance, avail, hwAvail, toSigned } from '../runtime.ts';
 import { fail, NOT_OPEN, ok, UNPLUGGED } from './common.ts';
 
 type XferCommand = Extract<Command, { type: 'WRITEI' | 'READI' | 'WRITEN' | 'READN' | 'WRITE' | 'READ' }>;
@@ -66,11 +66,11 @@ function transfer(ctx: PcmContext, i: number, ev: XferCommand): void {
       if (room === 0n) continue;
     }
     let n = size < room ? size : room;
-    const contiguous = hw.bufferSize - (s.applPtr % hw.bufferSize);
+    const contiguous = hw.bufferSize - (s.applPtr % hw.bufferSize); // appl_ptr is a u64 already
     if (n > contiguous) n = contiguous;
     err = accessible(ctx, i); // the state may have changed under the copy
     if (err) break;
-    s.applPtr = applForward(s, n);
+    s.applPtr = applAdvance(s, n);
     size -= n;
     done += n;
     room -= n;

@@ -1,0 +1,99 @@
+// The alsa-spec command line. Usage errors (unknown command or option, bad value) print the usage
+// and exit 2; a failing check exits 1.
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { check } from './check.ts';
+import { replay } from './replay.ts';
+import { registerReportCommands } from './reports.ts';
+import { DEFAULT_RING_PROFILES, UsageError } from '../conformance/backends.ts';
+import { tableMarkdown, transitionTable } from '../machines/pcm/table.ts';
+
+const USAGE = 2;
+
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
+  return n;
+};
+
+function strict(cmd: Command): Command {
+  return cmd
+    .allowUnknownOption(false)
+    .allowExcessArguments(false)
+    .showHelpAfterError()
+    .exitOverride((e: CommanderError) => {
+      if (e.exitCode !== 0) process.exit(USAGE);
+    });
+}
+
+export function buildProgram(): Command {
+  const program = strict(new Command('alsa-spec'))
+    .description('An executable, model-checked specification of the Linux ALSA PCM core')
+    .version('0.1.0');
+
+  strict(program.command('check'))
+    .description('run the conformance suite (generated paths, random sequences, data tests) against a backend')
+    .option('--backend <name>', 'backend to check', 'ring-core')
+    .option('--profile <names>', `ring-core device profiles, comma-separated`, DEFAULT_RING_PROFILES.join(','))
+    .option('--seed <n>', 'seed of the random sequences', int('--seed'), 1)
+    .option('--runs <n>', 'random sequences per machine', int('--runs'), 200)
+    .option('--max-commands <n>', 'commands per random sequence', int('--max-commands'), 40)
+    .option('--out <dir>', 'where results.json, pcm.dot, the transition table and the report go', 'out')
+    .option('--only <id>', 'run only the tests whose id starts with this (e.g. full/paths/1/12)')
+    .option('--no-report', 'skip the HTML report')
+    .option('--no-progress', 'no progress display')
+    .action(async (o) => {
+      process.exitCode = await check({
+        backend: o.backend,
+        profiles: String(o.profile).split(',').filter(Boolean),
+        seed: o.seed,
+        runs: o.runs,
+        maxCommands: o.maxCommands,
+        out: o.out,
+        only: o.only,
+        report: o.report,
+        progress: o.progress,
+      });
+    });
+
+  strict(program.command('table'))
+    .description("print a machine's transition table")
+    .argument('<machine>', 'pcm (one file) or pcm2 (two linkable files)')
+    .option('--json', 'rows as JSON: { from, event, capabilities, to, errno, rules }')
+    .action((machine: string, o) => {
+      if (machine !== 'pcm' && machine !== 'pcm2') throw new UsageError(`unknown machine '${machine}' (machines: pcm, pcm2)`);
+      const rows = transitionTable(machine === 'pcm' ? 1 : 2);
+      process.stdout.write(
+        o.json
+          ? `${JSON.stringify(rows.map(({ from, event, capabilities, to, errno, rules }) => ({ from, event, capabilities, to, errno, rules })), null, 1)}\n`
+          : tableMarkdown(rows),
+      );
+    });
+
+  strict(program.command('replay'))
+    .description('replay a command sequence (a replay line from a failure) on the model and a backend, step by step')
+    .requiredOption('--backend <name>', 'backend, e.g. ring-core')
+    .option('--profile <name>', 'ring-core profile', 'full')
+    .option('--files <n>', 'files the model follows (1 or 2)', int('--files'), 1)
+    .argument('<commands>', 'the commands as JSON (bigints as "123n")')
+    .action(async (commands: string, o) => {
+      process.exitCode = await replay({ backend: o.backend, profile: o.profile, files: o.files, commands });
+    });
+
+  registerReportCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      process.exitCode = USAGE;
+      return;
+    }
+    throw e;
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,198 @@
+// The conformance suite for one backend: the generated paths of the one-file and two-file
+// machines, random sequences, and the data tests, each on a fresh session; results in the
+// results.json shape (reports/results.ts) with coverage of states, transitions, edges and rules.
+import type { PcmBackend } from '../spec/device.ts';
+import { RULE_IDS, type RuleId } from '../spec/rules.generated.ts';
+import type { Results, RuleStatus, TestResult, TestStatus, TraceStep } from '../reports/results.ts';
+import { allEdges } from '../machines/pcm/decide.ts';
+import { canonical, describe, stringify } from './codec.ts';
+import { runDataTests } from './data.ts';
+import { planPathsCached } from './explore.ts';
+import { Model } from './model.ts';
+import { commandsArg, randomRun } from './random.ts';
+import { runSequence, type RunResult } from './session.ts';
+
+export interface Progress {
+  /** A phase begins: its name and how many units it has. */
+  phase(name: string, total: number): void;
+  tick(n?: number): void;
+}
+
+export interface SuiteOptions {
+  /** The name replay lines use for this backend, e.g. `ring-core --profile full`. */
+  replayTarget: string;
+  seed: number;
+  randomRuns: number;
+  maxCommands: number;
+  progress?: Progress;
+  /** Only these tests (by id prefix). */
+  only?: string;
+}
+
+export interface SuiteRun {
+  tests: TestResult[];
+  /** Per machine: state visits, transition counts, edge counts. */
+  machines: Record<string, { states: Record<string, number>; transitions: Record<string, number>; edges: Record<string, number> }>;
+  /** Rules exercised by passing steps, and by the step that failed. */
+  passedRules: Set<RuleId>;
+  failedRules: Set<RuleId>;
+  unsupportedRules: Set<RuleId>;
+  planning: { files: number; states: number; transitions: number; paths: number; ms: number }[];
+}
+
+const MACHINE_ID = { 1: 'pcm', 2: 'pcm2' } as const;
+
+function trace(r: RunResult): TraceStep[] {
+  return r.steps.map((s) => ({
+    step: s.step + 1,
+    command: s.command,
+    model: s.model,
+    backend: s.backend,
+    transitions: s.transitions,
+    ...(s.divergence ? { divergence: s.divergence, ok: false } : {}),
+  }));
+}
+
+function record(run: SuiteRun, files: 1 | 2, r: RunResult): void {
+  const m = (run.machines[MACHINE_ID[files]] ??= { states: {}, transitions: {}, edges: {} });
+  for (const s of r.states) m.states[s] = (m.states[s] ?? 0) + 1;
+  for (const t of r.transitions) m.transitions[t] = (m.transitions[t] ?? 0) + 1;
+  for (const e of r.edges) m.edges[e] = (m.edges[e] ?? 0) + 1;
+  const passed = r.status === 'PASS' ? r.rules : r.passedRules;
+  for (const x of passed) run.passedRules.add(x);
+  if (r.status === 'FAIL' || r.status === 'ERROR') for (const x of r.failedRules) run.failedRules.add(x);
+  if (r.status === 'UNSUPPORTED') for (const x of r.failedRules) run.unsupportedRules.add(x);
+}
+
+/** A sentence that says what this path's passing means. */
+function pathTitle(r: RunResult, length: number): string {
+  const last = r.transitions[r.transitions.length - 1] ?? 'the first command';
+  return `the backend agrees with the model, step by step, along a ${length}-command path that ends with ${last}`;
+}
+
+export async function runPcmSuite(backend: PcmBackend, opts: SuiteOptions): Promise<SuiteRun> {
+  const probe = await backend.open();
+  const info = probe.info;
+  await probe.dispose();
+  const run: SuiteRun = { tests: [], machines: {}, passedRules: new Set(), failedRules: new Set(), unsupportedRules: new Set(), planning: [] };
+  const want = (id: string) => !opts.only || id.startsWith(opts.only);
+  const both = info.streams.PLAYBACK !== undefined && info.streams.CAPTURE !== undefined;
+  for (const files of both ? ([1, 2] as const) : ([1] as const)) {
+    const t0 = performance.now();
+    opts.progress?.phase(`planning paths (${files} file${files > 1 ? 's' : ''})`, 1);
+    const plan = planPathsCached({ files, caps: info.streams, kernel: info.follows });
+    opts.progress?.tick();
+    run.planning.push({ files, states: plan.states, transitions: plan.transitions, paths: plan.paths.length, ms: Math.round(performance.now() - t0) });
+    opts.progress?.phase(`paths (${files} file${files > 1 ? 's' : ''})`, plan.paths.length);
+    for (let n = 0; n < plan.paths.length; n++) {
+      const id = `paths/${files}/${n + 1}`;
+      opts.progress?.tick();
+      if (!want(id)) continue;
+      const path = plan.paths[n]!;
+      const device = await backend.open();
+      let r: RunResult;
+      try {
+        r = await runSequence(new Model({ caps: info.streams, kernel: info.follows, files }), device, path);
+      } finally {
+        await device.dispose();
+      }
+      record(run, files, r);
+      run.tests.push({
+        id,
+        title: pathTitle(r, path.length),
+        rules: [...r.rules].sort(),
+        status: r.status as TestStatus,
+        replay: `alsa-spec replay --backend ${opts.replayTarget} --files ${files} ${commandsArg(path)}`,
+        ...(r.status !== 'PASS' ? { reason: r.message ?? '', trace: trace(r) } : {}),
+      });
+    }
+    const id = `random/${files}`;
+    if (!want(id) || opts.randomRuns === 0) continue;
+    opts.progress?.phase(`random sequences (${files} file${files > 1 ? 's' : ''})`, 1);
+    const rr = await randomRun({ backend, caps: info.streams, kernel: info.follows, files, seed: opts.seed, runs: opts.randomRuns, maxCommands: opts.maxCommands });
+    opts.progress?.tick();
+    const title = `the backend agrees with the model on ${rr.runs} random sequences of up to ${opts.maxCommands} commands after a random setup (seed ${opts.seed})`;
+    record(run, files, rr.covered);
+    if (rr.failure) {
+      record(run, files, rr.failure.result);
+      run.tests.push({
+        id,
+        title,
+        rules: [...rr.failure.result.rules].sort(),
+        status: rr.status,
+        reason: `${rr.failure.message} (shrunk to ${rr.failure.commands.length} commands; fast-check seed ${rr.seed}, path ${rr.failure.path})`,
+        replay: `alsa-spec replay --backend ${opts.replayTarget} --files ${files} ${commandsArg(rr.failure.commands)}`,
+        trace: trace(rr.failure.result),
+        commands: rr.failure.commands.map(describe),
+      });
+    } else {
+      run.tests.push({
+        id,
+        title,
+        rules: [...rr.covered.rules].sort(),
+        status: 'PASS',
+        replay: `alsa-spec check --backend ${opts.replayTarget} --seed ${opts.seed} --only ${id}`,
+      });
+    }
+  }
+  if (want('data')) {
+    for (const t of await runDataTests(backend, info, opts.replayTarget)) {
+      run.tests.push(t.result);
+      for (const r of t.result.rules as RuleId[]) (t.result.status === 'PASS' ? run.passedRules : t.result.status === 'UNSUPPORTED' ? run.unsupportedRules : run.failedRules).add(r);
+    }
+  }
+  return run;
+}
+
+/** Rule status over one or more suite runs (spec rules only). */
+export function ruleStatus(runs: readonly SuiteRun[], rules: readonly string[] = RULE_IDS): Record<string, RuleStatus> {
+  const out: Record<string, RuleStatus> = {};
+  for (const id of rules) {
+    const r = id as RuleId;
+    if (runs.some((x) => x.failedRules.has(r))) out[id] = 'FAIL';
+    else if (runs.some((x) => x.passedRules.has(r))) out[id] = 'PASS';
+    else if (runs.some((x) => x.unsupportedRules.has(r))) out[id] = 'UNSUPPORTED';
+    else out[id] = 'UNCOVERED';
+  }
+  return out;
+}
+
+/** Merge per-profile runs into one results file. */
+export function toResults(args: {
+  backend: string;
+  kernel: string | null;
+  device: string | Record<string, unknown>;
+  runs: { profile: string; run: SuiteRun }[];
+  rules: Record<string, RuleStatus>;
+  seed: number;
+  startedAt: string;
+  durationMs: number;
+  extraTests?: TestResult[];
+}): Results {
+  const tests: TestResult[] = [];
+  const machines: Record<string, { states: Record<string, number>; transitions: Record<string, number>; edges: Record<string, number>; edgesTotal: number }> = {};
+  for (const { profile, run } of args.runs) {
+    for (const t of run.tests) tests.push({ ...t, id: `${profile}/${t.id}` });
+    for (const [mid, m] of Object.entries(run.machines)) {
+      const acc = (machines[mid] ??= { states: {}, transitions: {}, edges: {}, edgesTotal: allEdges(mid === 'pcm2' ? 2 : 1).size });
+      for (const [k, v] of Object.entries(m.states)) acc.states[k] = (acc.states[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(m.transitions)) acc.transitions[k] = (acc.transitions[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(m.edges)) acc.edges[k] = (acc.edges[k] ?? 0) + v;
+    }
+  }
+  tests.push(...(args.extraTests ?? []));
+  const top = machines.pcm ?? { states: {}, transitions: {} };
+  return {
+    backend: args.backend,
+    kernel: args.kernel,
+    device: args.device,
+    machine: 'pcm',
+    seed: args.seed,
+    startedAt: args.startedAt,
+    durationMs: args.durationMs,
+    tests,
+    coverage: { states: top.states, transitions: top.transitions, rules: args.rules, machines },
+  };
+}
+
+export { canonical, stringify };
