@@ -10,6 +10,7 @@ import { runDataTests } from './data.ts';
 import { planPathsCached } from './explore.ts';
 import { Model } from './model.ts';
 import { commandsArg, randomRun } from './random.ts';
+import { SCENARIOS } from './scenarios.ts';
 import { runSequence, type RunResult } from './session.ts';
 
 export interface Progress {
@@ -134,6 +135,25 @@ export async function runPcmSuite(backend: PcmBackend, opts: SuiteOptions): Prom
         replay: `alsa-spec check --backend ${opts.replayTarget} --seed ${opts.seed} --only ${id}`,
       });
     }
+  }
+  for (const sc of SCENARIOS) {
+    if (!want(sc.id)) continue;
+    const base = { id: sc.id, title: sc.title, replay: `alsa-spec replay --backend ${opts.replayTarget} --files 1 ${commandsArg(sc.commands)}` };
+    const missing = sc.needs?.(info.streams) ?? (info.streams.PLAYBACK ? null : 'the device has no playback');
+    if (missing) {
+      sc.rules.forEach((r) => run.unsupportedRules.add(r));
+      run.tests.push({ ...base, rules: sc.rules, status: 'UNSUPPORTED', reason: missing });
+      continue;
+    }
+    const device = await backend.open();
+    let r: RunResult;
+    try {
+      r = await runSequence(new Model({ caps: info.streams, kernel: info.follows, files: 1 }), device, sc.commands);
+    } finally {
+      await device.dispose();
+    }
+    record(run, 1, r);
+    run.tests.push({ ...base, rules: [...new Set([...sc.rules, ...r.rules])].sort(), status: r.status as TestStatus, ...(r.status !== 'PASS' ? { reason: r.message ?? '', trace: trace(r) } : {}) });
   }
   if (want('data')) {
     for (const t of await runDataTests(backend, info, opts.replayTarget)) {

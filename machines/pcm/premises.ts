@@ -158,6 +158,10 @@ export const PREMISES = {
   hasHwsyncFlag: (_ctx, _i, ev) => ((field(ev, 'flags') as number) & 1) !== 0,
   /** SYNC_PTR reads appl_ptr rather than writing it — pcm.sync-ptr.ok. */
   hasApplFlag: (_ctx, _i, ev) => ((field(ev, 'flags') as number) & 2) !== 0,
+  /** SYNC_PTR in the 32-bit compat layout — pcm.sync-ptr.compat32. */
+  isCompat32: (_ctx, _i, ev) => field(ev, 'compat32') === true,
+  /** Playback silence filling is on (silence_size > 0) — ring.silence.fill. */
+  hasSilence: (ctx, i) => ctx.streams[i]!.dir === 'PLAYBACK' && ctx.streams[i]!.silenceSize > 0n,
   /** SYNC_PTR's appl_ptr passes pcm_lib_apply_appl_ptr() — pcm.sync-ptr.appl-invalid. */
   isApplPtrAcceptable: (ctx, i, ev) => {
     const probe = { ...ctx.streams[i]! };

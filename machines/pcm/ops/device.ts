@@ -9,12 +9,20 @@ export const ADVANCE: OpSpec<'ADVANCE'> = {
   edges: [
     ...NOT_OPEN,
     {
-      in: ['RUNNING'], run: true, rules: ['device.advance.running'],
-      outcomes: [{ to: 'RUNNING' }, { to: 'XRUN', rules: ['ring.xrun.detect'] }],
+      in: ['RUNNING'], if: ['hasSilence'], run: true, rules: ['device.advance.running', 'ring.update.hw-ptr', 'ring.silence.fill'],
+      outcomes: [{ to: 'RUNNING' }, { to: 'XRUN', rules: ['ring.update.state', 'ring.xrun.detect'] }],
     },
     {
-      in: ['DRAINING'], if: ['isPlayback'], run: true, rules: ['device.advance.running'],
-      outcomes: [{ to: 'DRAINING' }, { to: 'SETUP', rules: ['ring.drain.complete'] }],
+      in: ['DRAINING'], if: ['hasSilence'], run: true, rules: ['device.advance.running', 'ring.update.hw-ptr', 'ring.silence.fill'],
+      outcomes: [{ to: 'DRAINING' }, { to: 'SETUP', rules: ['ring.update.state', 'ring.drain.complete'] }],
+    },
+    {
+      in: ['RUNNING'], run: true, rules: ['device.advance.running', 'ring.update.hw-ptr'],
+      outcomes: [{ to: 'RUNNING' }, { to: 'XRUN', rules: ['ring.update.state', 'ring.xrun.detect'] }],
+    },
+    {
+      in: ['DRAINING'], if: ['isPlayback'], run: true, rules: ['device.advance.running', 'ring.update.hw-ptr'],
+      outcomes: [{ to: 'DRAINING' }, { to: 'SETUP', rules: ['ring.update.state', 'ring.drain.complete'] }],
     },
     { in: ['RUNNING', 'DRAINING'], run: true, group: true, rules: ['device.advance.running', 'pcm.group.all-or-nothing'] },
     { in: ALL, run: true, rules: ['device.advance.stopped'] },

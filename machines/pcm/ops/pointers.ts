@@ -42,14 +42,19 @@ export const STATUS: OpSpec<'STATUS'> = {
     ...IOCTL_GUARDS,
     { in: ['OPEN'], run: true, rules: ['pcm.status.open'] },
     {
-      in: ['RUNNING'], run: true, rules: ['pcm.status.ok', 'ring.avail-max.track'],
-      outcomes: [{ to: 'RUNNING' }, { to: 'XRUN', rules: ['ring.xrun.detect'] }],
+      in: ['RUNNING'], if: ['isPlayback'], run: true, rules: ['pcm.status.ok', 'ring.avail-max.track', 'ring.avail.playback', 'ring.update.hw-ptr'],
+      outcomes: [{ to: 'RUNNING' }, { to: 'XRUN', rules: ['ring.update.state', 'ring.xrun.detect'] }],
     },
     {
-      in: ['DRAINING'], if: ['isPlayback'], run: true, rules: ['pcm.status.ok', 'ring.avail-max.track'],
-      outcomes: [{ to: 'DRAINING' }, { to: 'SETUP', rules: ['ring.drain.complete'] }],
+      in: ['RUNNING'], run: true, rules: ['pcm.status.ok', 'ring.avail-max.track', 'ring.avail.capture', 'ring.update.hw-ptr'],
+      outcomes: [{ to: 'RUNNING' }, { to: 'XRUN', rules: ['ring.update.state', 'ring.xrun.detect'] }],
     },
-    { in: ['SETUP', 'PREPARED', 'XRUN', 'DRAINING', 'PAUSED', 'SUSPENDED'], run: true, rules: ['pcm.status.ok', 'ring.avail-max.track'] },
+    {
+      in: ['DRAINING'], if: ['isPlayback'], run: true, rules: ['pcm.status.ok', 'ring.avail-max.track', 'ring.avail.playback', 'ring.update.hw-ptr'],
+      outcomes: [{ to: 'DRAINING' }, { to: 'SETUP', rules: ['ring.update.state', 'ring.drain.complete'] }],
+    },
+    { in: ['SETUP', 'PREPARED', 'XRUN', 'PAUSED', 'SUSPENDED'], if: ['isPlayback'], run: true, rules: ['pcm.status.ok', 'ring.avail-max.track', 'ring.avail.playback'] },
+    { in: ['SETUP', 'PREPARED', 'XRUN', 'DRAINING', 'PAUSED', 'SUSPENDED'], run: true, rules: ['pcm.status.ok', 'ring.avail-max.track', 'ring.avail.capture'] },
   ],
   effect(ctx, i) {
     const s = ctx.streams[i]!;
@@ -103,6 +108,7 @@ export const SYNC_PTR: OpSpec<'SYNC_PTR'> = {
       if: ['hasHwsyncFlag', ...(e.if ?? [])] as Edge['if'],
     })),
     { in: ALL, if: ['!hasApplFlag', '!isApplPtrAcceptable'], errno: 'EINVAL', rules: ['pcm.sync-ptr.appl-invalid'] },
+    { in: ALL, if: ['isCompat32'], run: true, rules: ['pcm.sync-ptr.ok', 'pcm.sync-ptr.compat32', 'ring.boundary.compat32'] },
     { in: ALL, run: true, rules: ['pcm.sync-ptr.ok'] },
   ],
   effect(ctx, i, ev) {

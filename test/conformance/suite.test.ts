@@ -1,0 +1,59 @@
+// The suite against the ring core: it passes, every rule is exercised, and every deliberately
+// broken core (reference/ring-core/faults.ts) is caught, with a replay line that reproduces it.
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { RULE_IDS } from '../../spec/rules.generated.ts';
+import { ringProfile } from '../../conformance/backends.ts';
+import { parse } from '../../conformance/codec.ts';
+import { Model } from '../../conformance/model.ts';
+import { runSequence } from '../../conformance/session.ts';
+import { ruleStatus, runPcmSuite, type SuiteRun } from '../../conformance/suite.ts';
+import { RING_FAULTS, type RingFault } from '../../reference/ring-core/index.ts';
+import type { Command } from '../../spec/device.ts';
+
+const opts = { replayTarget: 'ring-core --profile full', seed: 7, randomRuns: 60, maxCommands: 30 };
+const runs: Record<string, SuiteRun> = {};
+
+before(async () => {
+  for (const p of ['full', 'basic']) runs[p] = await runPcmSuite(ringProfile(p), { ...opts, replayTarget: `ring-core --profile ${p}` });
+});
+
+test('the ring core agrees with the model on every generated path, scenario, random sequence and data test', () => {
+  for (const [p, run] of Object.entries(runs)) {
+    const bad = run.tests.filter((t) => t.status === 'FAIL' || t.status === 'ERROR');
+    assert.deepEqual(bad.map((t) => `${p}/${t.id}: ${t.reason}`), []);
+    assert.ok(run.tests.length > 300, `${p}: ${run.tests.length} tests`);
+  }
+});
+
+test('every PCM rule is exercised by a passing test on the ring core', () => {
+  const status = ruleStatus(Object.values(runs), RULE_IDS.filter((r) => !r.startsWith('accel.')));
+  assert.deepEqual(Object.entries(status).filter(([, s]) => s !== 'PASS'), []);
+});
+
+test('the UNSUPPORTED tests are the ones a device without loopback or pause cannot run, each with its reason', () => {
+  const unsupported = Object.values(runs).flatMap((r) => r.tests.filter((t) => t.status === 'UNSUPPORTED'));
+  assert.ok(unsupported.length > 0);
+  for (const t of unsupported) assert.match(t.reason ?? '', /no loopback|has no PAUSE|has no/);
+});
+
+for (const fault of Object.keys(RING_FAULTS) as RingFault[]) {
+  test(`the suite catches the mutant "${fault}" (${RING_FAULTS[fault]})`, async () => {
+    const run = await runPcmSuite(ringProfile('full', fault), { ...opts, randomRuns: 30 });
+    const caught = run.tests.filter((t) => t.status === 'FAIL' || t.status === 'ERROR');
+    assert.ok(caught.length > 0, `no test failed with ${fault}`);
+    // The first failure's replay line reproduces it on the mutant and passes on the real core.
+    const t = caught.find((x) => x.id.startsWith('paths/') || x.id.startsWith('scenario/')) ?? caught[0]!;
+    const json = /'(\[.*\])'$/.exec(t.replay ?? '')?.[1];
+    if (!json) return; // data tests replay through `check --only`
+    const commands = parse<Command[]>(json.replace(/'\\''/g, "'"));
+    const files = Number(/--files (\d)/.exec(t.replay!)![1]) as 1 | 2;
+    const replayOn = async (f?: RingFault) => {
+      const backend = ringProfile('full', f);
+      const dev = backend.open() as Awaited<ReturnType<typeof backend.open>>;
+      return runSequence(new Model({ caps: dev.info.streams, kernel: dev.info.follows, files }), dev, commands);
+    };
+    assert.notEqual((await replayOn(fault)).status, 'PASS', `${t.id} does not reproduce`);
+    assert.equal((await replayOn()).status, 'PASS');
+  });
+}
