@@ -1,29 +1,19 @@
 // The alsa-spec command line. Usage errors (unknown command or option, bad value) print the usage
 // and exit 2; a failing check exits 1.
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { check } from './check.ts';
 import { replay } from './replay.ts';
 import { registerReportCommands } from './reports.ts';
+import { strict, USAGE_EXIT } from './usage.ts';
 import { DEFAULT_RING_PROFILES, UsageError } from '../conformance/backends.ts';
 import { tableMarkdown, transitionTable } from '../machines/pcm/table.ts';
 
-const USAGE = 2;
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
   if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
   return n;
 };
-
-function strict(cmd: Command): Command {
-  return cmd
-    .allowUnknownOption(false)
-    .allowExcessArguments(false)
-    .showHelpAfterError()
-    .exitOverride((e: CommanderError) => {
-      if (e.exitCode !== 0) process.exit(USAGE);
-    });
-}
 
 export function buildProgram(): Command {
   const program = strict(new Command('alsa-spec'))
@@ -89,7 +79,7 @@ export async function main(argv: string[]): Promise<void> {
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`error: ${e.message}\n`);
-      process.exitCode = USAGE;
+      process.exitCode = USAGE_EXIT;
       return;
     }
     throw e;

@@ -2,7 +2,8 @@
 // cli/main.ts calls `registerReportCommands(program)`. The subcommands are strict: an unknown
 // option, a missing or an extra argument prints the usage and exits 2; so does a results file
 // that is not valid (with a message that says what is wrong where).
-import { Command, type CommanderError } from 'commander';
+import type { Command } from 'commander';
+import { strict, USAGE_EXIT } from './usage.ts';
 import type { AnyStateMachine } from 'xstate';
 import { checkDiagrams, describeCheck, renderDiagrams } from '../reports/diagrams.ts';
 import { diffResults, formatDiff } from '../reports/diff.ts';
@@ -14,7 +15,7 @@ export { renderDiagrams, checkDiagrams } from '../reports/diagrams.ts';
 export { writeReport } from '../reports/report.ts';
 export { diffResults, formatDiff } from '../reports/diff.ts';
 
-export const USAGE_EXIT = 2;
+export { USAGE_EXIT };
 
 export interface ReportCommandsOptions {
   /** The machines to draw; `DIAGRAM_MACHINES` (reports/machines.ts) by default. */
@@ -22,18 +23,6 @@ export interface ReportCommandsOptions {
   /** Where the process's output goes (tests capture it). */
   out?: (s: string) => void;
   err?: (s: string) => void;
-}
-
-/** Usage errors exit 2 (commander's own code is 1); help and version keep their 0. */
-function strict(cmd: Command): Command {
-  return cmd
-    .allowUnknownOption(false)
-    .allowExcessArguments(false)
-    .showHelpAfterError()
-    .exitOverride((e: CommanderError) => {
-      if (e.exitCode !== 0) process.exit(USAGE_EXIT);
-      // Help or version: commander exits 0 when this returns.
-    });
 }
 
 async function guard(err: (s: string) => void, f: () => Promise<void>): Promise<void> {
