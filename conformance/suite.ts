@@ -4,7 +4,7 @@
 import type { PcmBackend } from '../spec/device.ts';
 import { RULE_IDS, type RuleId } from '../spec/rules.generated.ts';
 import type { Results, RuleStatus, TestResult, TestStatus, TraceStep } from '../reports/results.ts';
-import { allEdges } from '../machines/pcm/decide.ts';
+import { allEdges, twoFileEdges } from '../machines/pcm/decide.ts';
 import { canonical, describe, stringify } from './codec.ts';
 import { runDataTests } from './data.ts';
 import { planPathsCached } from './explore.ts';
@@ -194,7 +194,7 @@ export function toResults(args: {
   for (const { profile, run } of args.runs) {
     for (const t of run.tests) tests.push({ ...t, id: `${profile}/${t.id}` });
     for (const [mid, m] of Object.entries(run.machines)) {
-      const acc = (machines[mid] ??= { states: {}, transitions: {}, edges: {}, edgesTotal: allEdges(mid === 'pcm2' ? 2 : 1).size });
+      const acc = (machines[mid] ??= { states: {}, transitions: {}, edges: {}, edgesTotal: mid === 'pcm2' ? twoFileEdges().size : allEdges(1).size });
       for (const [k, v] of Object.entries(m.states)) acc.states[k] = (acc.states[k] ?? 0) + v;
       for (const [k, v] of Object.entries(m.transitions)) acc.transitions[k] = (acc.transitions[k] ?? 0) + v;
       for (const [k, v] of Object.entries(m.edges)) acc.edges[k] = (acc.edges[k] ?? 0) + v;

@@ -7,6 +7,7 @@ import type { Command } from '../../spec/device.ts';
 import type { RuleId } from '../../spec/rules.generated.ts';
 import type { PcmContext, RegionState } from './context.ts';
 import { ALL, applies, firstRefusal, type Edge, type EdgeOutcome, type OpSpec } from './edges.ts';
+import type { PremiseRef } from './premises.ts';
 import { cloneContext, membersOf, ModelError } from './kernel.ts';
 import { OPS } from './ops/index.ts';
 
@@ -20,6 +21,29 @@ export interface PlacedEdge extends Edge {
 
 const PEER_RULES: readonly RuleId[] = ['pcm.group.all-or-nothing'];
 
+/**
+ * Premises whose value a machine's shape fixes. With one file there is no other stream: nothing is
+ * linked or held elsewhere, and a LINK can only name the caller itself. And a state can imply a
+ * premise: PAUSED is only entered by a PAUSE push, which INFO_PAUSE allowed, and runtime->info
+ * changes only in OPEN, SETUP and PREPARED.
+ */
+const FIXED_WITH_ONE_FILE: Readonly<Record<string, boolean>> = {
+  isLinked: false, isDirectionHeld: false, isLinkTargetLinked: false, isLinkToSelf: true, isLinkTargetOpen: true, isLinkTargetSameState: true,
+};
+const IMPLIED_BY_STATE: Partial<Record<RegionState, Readonly<Record<string, boolean>>>> = { PAUSED: { hasPauseInfo: true } };
+
+/** The edge with its fixed premises resolved: null when one of them can never hold. */
+function resolveFixed(e: Edge, files: 1 | 2, state: RegionState): Edge | null {
+  const fixed = { ...(files === 1 ? FIXED_WITH_ONE_FILE : {}), ...IMPLIED_BY_STATE[state] };
+  const kept: PremiseRef[] = [];
+  for (const p of e.if ?? []) {
+    const name = p.startsWith('!') ? p.slice(1) : p;
+    if (!(name in fixed)) kept.push(p);
+    else if (fixed[name] === p.startsWith('!')) return null; // can never hold
+  }
+  return kept.length === (e.if?.length ?? 0) ? e : { ...e, if: kept };
+}
+
 /** `later` can never be taken after `earlier`: a refusal whose premises are a subset of its own. */
 const shadows = (earlier: Edge, later: Edge) =>
   !earlier.run && (earlier.if ?? []).every((p) => (later.if ?? []).includes(p));
@@ -27,7 +51,10 @@ const shadows = (earlier: Edge, later: Edge) =>
 /** The edges of `op` that apply in `state`, in the order the kernel checks them; edges an earlier
  * refusal shadows (its premises are a subset) are left out: they could never be taken. */
 export function edgesFor(op: OpSpec, files: 1 | 2, state: RegionState): PlacedEdge[] {
-  const applicable = op.edges.filter((e) => e.in.includes(state) && (!e.group || files === 2));
+  const applicable = op.edges
+    .filter((e) => e.in.includes(state) && (!e.group || files === 2))
+    .map((e) => resolveFixed(e, files, state))
+    .filter((e): e is Edge => e !== null);
   const own = applicable.filter((e, k) => !applicable.slice(0, k).some((earlier) => shadows(earlier, e)));
   if (files === 1 || !op.groupChecks || !(op.groupChecksIn ?? ALL).includes(state)) return own;
   // The group check comes where the op's own pre-check starts: after the VFS/unplug guards.
@@ -67,6 +94,19 @@ export interface Chosen {
 /** The identity of an edge (one per outcome) in coverage and tables. */
 export function edgeId(op: OpSpec, state: RegionState, e: PlacedEdge, k: number, o: number): string {
   return e.shared ? `${op.type}:*:${op.edges.indexOf(e)}:0` : `${op.type}:${state}:${k}:${o}`;
+}
+
+/** The edges only a machine with two files has: the group pre-check and group outcomes, and edges
+ * whose premises involve the other stream (linked, held elsewhere, LINK's target). The two-file
+ * machine's coverage is measured on these; its single-file edges are the one-file machine's. */
+export function twoFileEdges(): Set<string> {
+  const one = allEdges(1);
+  const out = new Set<string>();
+  for (const [id, { edge }] of allEdges(2)) {
+    const involvesOther = (edge.if ?? []).some((p) => (p.startsWith('!') ? p.slice(1) : p) in FIXED_WITH_ONE_FILE);
+    if (edge.peer || edge.group || involvesOther || !one.has(id)) out.add(id);
+  }
+  return out;
 }
 
 /** Every edge a machine with `files` files has, by id (the coverage universe). */
@@ -161,6 +201,9 @@ export function decide(ctx: PcmContext, ev: Command): Decision {
   } else {
     const i = (ev as { fd: number }).fd;
     if (i < 0 || i >= ctx.streams.length) throw new ModelError(`fd ${i} is not one of this machine's ${ctx.files} file(s)`);
+    if (ev.type === 'LINK' && (ev.other < 0 || ev.other >= ctx.streams.length)) {
+      throw new ModelError(`LINK names fd ${ev.other}, which is not one of this machine's ${ctx.files} file(s)`);
+    }
     const c = choose(op, ctx, i, ev, () => (after ??= runEffect(op, ctx, i, ev)));
     chosen[i] = c.chosen;
     next = c.next;

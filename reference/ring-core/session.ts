@@ -86,6 +86,8 @@ export class RingCoreDevice implements PcmDevice {
       default:
         break;
     }
+    // do_mmap() refuses a zero length before it reaches the file's (maybe replaced) ->mmap.
+    if (cmd.type === 'MMAP' && cmd.bytes === 0) return fail(kerr('EINVAL', 'pcm.mmap-page.size'));
     if (card.shutdown) {
       if (cmd.type === 'POLL') return ok({ value: BigInt(EPOLLERR | EPOLLNVAL) });
       return fail(kerr('ENODEV', 'device.disconnect.enodev'));

@@ -1,5 +1,5 @@
 // The device side: ADVANCE (the hardware runs), DEVICE_XRUN, SUSPEND, DISCONNECT.
-import { ALL, type OpSpec } from '../edges.ts';
+import { ALL, except, type OpSpec } from '../edges.ts';
 import { disconnectAll, runDevice, suspendAll, xrun } from '../kernel.ts';
 import { isRunning } from '../runtime.ts';
 import { NOT_OPEN, ok } from './common.ts';
@@ -25,7 +25,7 @@ export const ADVANCE: OpSpec<'ADVANCE'> = {
       outcomes: [{ to: 'DRAINING' }, { to: 'SETUP', rules: ['ring.update.state', 'ring.drain.complete'] }],
     },
     { in: ['RUNNING', 'DRAINING'], run: true, group: true, rules: ['device.advance.running', 'pcm.group.all-or-nothing'] },
-    { in: ALL, run: true, rules: ['device.advance.stopped'] },
+    { in: except('RUNNING'), run: true, rules: ['device.advance.stopped'] },
   ],
   effect(ctx, i, ev) {
     ok(ctx, { value: runDevice(ctx, i, BigInt(Math.max(0, ev.frames))) });
@@ -39,7 +39,7 @@ export const DEVICE_XRUN: OpSpec<'DEVICE_XRUN'> = {
     { in: ['RUNNING'], run: true, to: 'XRUN', rules: ['device.xrun.driver', 'ring.xrun.detect'] },
     { in: ['DRAINING'], if: ['isPlayback'], run: true, to: 'XRUN', rules: ['device.xrun.driver', 'ring.xrun.detect'] },
     { in: ['RUNNING', 'DRAINING'], run: true, group: true, rules: ['device.xrun.driver', 'pcm.group.all-or-nothing'] },
-    { in: ALL, run: true, rules: ['device.xrun.driver'] },
+    { in: except('RUNNING'), run: true, rules: ['device.xrun.driver'] },
   ],
   effect(ctx, i) {
     if (isRunning(ctx.streams[i]!)) xrun(ctx, i);
