@@ -20,12 +20,13 @@ async function must(dev: PcmDevice, cmd: Command): Promise<Outcome> {
 }
 
 /** Playback on fd 0 and capture on fd 1, both set up and prepared; capture running. */
-async function loop(dev: PcmDevice, sw: { silence_threshold: bigint; silence_size: bigint; stop: bigint }): Promise<void> {
+async function loop(dev: PcmDevice, sw: { silence_threshold: bigint; silence_size: bigint; stop: bigint }, mmap = false): Promise<void> {
   const params = { access: 'RW_INTERLEAVED', format: 'S16_LE', channels: 2, rate: 48000, period_size: PERIOD, periods: PERIODS } as const;
   const buffer = BigInt(PERIOD * PERIODS);
   for (const [fd, stream] of [[0, 'PLAYBACK'], [1, 'CAPTURE']] as const) {
     await must(dev, { type: 'OPEN', fd, stream, nonblock: true });
-    await must(dev, { type: 'HW_PARAMS', fd, params });
+    await must(dev, { type: 'HW_PARAMS', fd, params: fd === 0 && mmap ? { ...params, access: 'MMAP_INTERLEAVED' } : params });
+    if (fd === 0 && mmap) await must(dev, { type: 'MMAP', fd, area: 'DATA' });
     await must(dev, {
       type: 'SW_PARAMS', fd,
       params: {
@@ -38,8 +39,19 @@ async function loop(dev: PcmDevice, sw: { silence_threshold: bigint; silence_siz
   await must(dev, { type: 'START', fd: 1 });
 }
 
+/** Playback through the data mapping: stores the pattern where appl_ptr points, moves appl_ptr
+ * with SYNC_PTR, starts the stream by hand once the buffer is full (as mmap applications do). */
+async function mmapWrite(dev: PcmDevice, frames: number, applPtr: bigint): Promise<bigint> {
+  const offset = Number(applPtr % BigInt(PERIOD * PERIODS)) * FRAME;
+  await must(dev, { type: 'MAP_WRITE', fd: 0, offset, frames });
+  const next = applPtr + BigInt(frames);
+  await must(dev, { type: 'SYNC_PTR', fd: 0, flags: 4, appl_ptr: next, avail_min: 0n, compat32: false });
+  return next;
+}
+
 /** Runs both devices period by period; writes `total` pattern frames, returns what capture read. */
-async function pump(dev: PcmDevice, total: number, periodsAfter: number): Promise<Uint8Array> {
+async function pump(dev: PcmDevice, total: number, periodsAfter: number, viaMmap = false): Promise<Uint8Array> {
+  let appl = 0n;
   const captured: Uint8Array[] = [];
   let written = 0;
   const read = async () => {
@@ -47,7 +59,15 @@ async function pump(dev: PcmDevice, total: number, periodsAfter: number): Promis
     if (r.ok && r.data) captured.push(r.data);
   };
   for (let guard = 0; guard < 10_000; guard++) {
-    if (written < total) {
+    if (written < total && viaMmap) {
+      const peek = await exec(dev, { type: 'PEEK', fd: 0 });
+      const hw = peek.ok && peek.peek ? peek.peek.hw_ptr : 0n;
+      if (appl - hw + BigInt(PERIOD) <= BigInt(PERIOD * PERIODS)) {
+        appl = await mmapWrite(dev, PERIOD, appl);
+        written += PERIOD;
+        if (peek.ok && peek.peek?.state === 'PREPARED' && written >= PERIOD * PERIODS) await must(dev, { type: 'START', fd: 0 });
+      }
+    } else if (written < total) {
       const r = await exec(dev, { type: 'WRITEI', fd: 0, frames: Math.min(PERIOD, total - written) });
       if (r.ok) written += Number(r.value);
     }
@@ -90,7 +110,8 @@ function checkFrames(bytes: Uint8Array, total: number): FrameCheck {
 }
 
 export async function runDataTests(backend: PcmBackend, info: DeviceInfo, replayTarget: string): Promise<{ result: TestResult }[]> {
-  const unsupported = info.loopback ? null : `${info.device} has no loopback: what it plays cannot be read back`;
+  const noLoop = info.loopback ? null : `${info.device} has no loopback: what it plays cannot be read back`;
+  const noMmap = info.streams.PLAYBACK?.info.includes('MMAP') ? null : `${info.device}'s playback cannot be mapped (no INFO_MMAP)`;
   const cases = [
     {
       id: 'data/loopback-intact',
@@ -99,6 +120,16 @@ export async function runDataTests(backend: PcmBackend, info: DeviceInfo, replay
       sw: { silence_threshold: 0n, silence_size: 0n, stop: BigInt(PERIOD * PERIODS) },
       total: PERIOD * PERIODS * 6,
       after: PERIODS + 1,
+      check: (c: FrameCheck) => (c.lost === 0 && c.corrupted === 0 ? null : `${c.lost} frames lost, ${c.corrupted} corrupted`),
+    },
+    {
+      id: 'data/mmap-playback-intact',
+      title: 'frames stored through the data mapping and committed with SYNC_PTR come back through the loopback capture intact',
+      rules: ['pcm.mmap-data.ok', 'pcm.sync-ptr.ok', 'device.advance.running'],
+      sw: { silence_threshold: 0n, silence_size: 0n, stop: BigInt(PERIOD * PERIODS) },
+      total: PERIOD * PERIODS * 4,
+      after: PERIODS + 1,
+      mmap: true,
       check: (c: FrameCheck) => (c.lost === 0 && c.corrupted === 0 ? null : `${c.lost} frames lost, ${c.corrupted} corrupted`),
     },
     {
@@ -115,14 +146,16 @@ export async function runDataTests(backend: PcmBackend, info: DeviceInfo, replay
   const out: { result: TestResult }[] = [];
   for (const c of cases) {
     const base = { id: c.id, title: c.title, rules: c.rules, replay: `alsa-spec check --backend ${replayTarget} --only ${c.id}` };
+    const unsupported = noLoop ?? ('mmap' in c && c.mmap ? noMmap : null);
     if (unsupported) {
       out.push({ result: { ...base, status: 'UNSUPPORTED', reason: unsupported } });
       continue;
     }
+    const viaMmap = 'mmap' in c && c.mmap === true;
     const dev = await backend.open();
     try {
-      await loop(dev, c.sw);
-      const problem = c.check(checkFrames(await pump(dev, c.total, c.after), c.total));
+      await loop(dev, c.sw, viaMmap);
+      const problem = c.check(checkFrames(await pump(dev, c.total, c.after, viaMmap), c.total));
       out.push({ result: problem ? { ...base, status: 'FAIL', reason: problem } : { ...base, status: 'PASS' } });
     } catch (e) {
       out.push({ result: { ...base, status: 'ERROR', reason: (e as Error).message } });

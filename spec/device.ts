@@ -81,7 +81,12 @@ export type FileCommand =
    * core does not handle (pcm.ioctl.unknown). */
   | { type: 'RAW_IOCTL'; fd: Fd; request: number }
   /** A store through the mmap'd control page (no ioctl, no check). */
-  | { type: 'CONTROL_WRITE'; fd: Fd; appl_ptr?: bigint; avail_min?: bigint };
+  | { type: 'CONTROL_WRITE'; fd: Fd; appl_ptr?: bigint; avail_min?: bigint }
+  /** Stores `frames` frames through the mmap'd data area at byte `offset` of the mapping (`data`,
+   * or the file's next test-pattern frames, counted like a write's). Plain memory: no ioctl. */
+  | { type: 'MAP_WRITE'; fd: Fd; offset: number; frames: number; data?: Uint8Array }
+  /** Loads `frames` frames from the mmap'd data area at byte `offset`; the bytes come back as `data`. */
+  | { type: 'MAP_READ'; fd: Fd; offset: number; frames: number };
 
 /** The device side: what the hardware, the driver and the system do. Time is an event. */
 export type DeviceCommand =

@@ -167,6 +167,14 @@ export const PREMISES = {
     const probe = { ...ctx.streams[i]! };
     return applyApplPtr(probe, syncPtrAppl(ev), (probe.info & INFO.NO_REWINDS) !== 0);
   },
+  /** The data area is mapped and MAP_WRITE/MAP_READ stays inside it — harness.control-write.unmapped. */
+  isInsideDataMapping: (ctx, i, ev) => {
+    const s = ctx.streams[i]!;
+    if (s.dataMaps === 0 || !s.hw) return false;
+    const offset = field(ev, 'offset') as number;
+    const bytes = (field(ev, 'frames') as number) * s.hw.frameBytes;
+    return offset >= 0 && bytes >= 0 && offset + bytes <= pageAlign(s.hw.dmaBytes);
+  },
   /** The control page is mapped, so a store through it lands — pcm.control-write.ok. */
   isControlMapped: (ctx, i) => ctx.streams[i]!.controlMaps > 0,
 } satisfies Record<string, Premise>;

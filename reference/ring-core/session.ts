@@ -1,6 +1,7 @@
 // One session of the ring core: a fresh card, its file table and mappings, and the device-side
 // events. Implements the PcmDevice seam synchronously, plus an inspection API for tests and a data
 // path for benchmarks.
+import { fillPattern } from '../../spec/device.ts';
 import type { Command, DeviceInfo, MmapArea, Outcome, PcmDevice, PeekValue } from '../../spec/device.ts';
 import { Card, PcmFile, isRunning, type Substream } from './card.ts';
 import { kerr } from './errors.ts';
@@ -57,6 +58,9 @@ export class RingCoreDevice implements PcmDevice {
         if (cmd.avail_min !== undefined) f.sub.rt.availMin = u64(cmd.avail_min);
         return ok();
       }
+      case 'MAP_WRITE':
+      case 'MAP_READ':
+        return this.mapAccess(cmd);
       case 'SUSPEND':
         for (const s of card.subs) if (s.runtime) suspend(s); // snd_pcm_suspend_all(): EBUSY skips
         return ok();
@@ -174,6 +178,33 @@ export class RingCoreDevice implements PcmDevice {
       if (list.length === 0) this.orphans.delete(fd);
       this.release(f);
     }
+    return ok();
+  }
+
+  /** Loads and stores through the file's data mapping: plain memory, the DMA buffer itself. */
+  private mapAccess(cmd: Extract<Command, { type: 'MAP_WRITE' | 'MAP_READ' }>): Outcome {
+    const f = this.files.get(cmd.fd);
+    if (!f) return fail(kerr('EBADF', 'pcm.file.not-open'));
+    const rt = f.sub.runtime;
+    const bytes = cmd.frames * (rt?.frameBytes ?? 0);
+    const mapped = rt?.dma ? Math.ceil(rt.dmaBytes / 4096) * 4096 : 0;
+    if (f.maps.DATA === 0 || !rt?.dma || cmd.offset < 0 || bytes < 0 || cmd.offset + bytes > mapped) {
+      return fail(kerr('EFAULT', 'harness.control-write.unmapped'));
+    }
+    // Past dma_bytes the page is the allocation's slack: stores there are lost, loads read zeros.
+    const inBuf = Math.max(0, Math.min(bytes, rt.dmaBytes - cmd.offset));
+    if (cmd.type === 'MAP_READ') {
+      const out = new Uint8Array(bytes);
+      out.set(rt.dma.subarray(cmd.offset, cmd.offset + inBuf));
+      return ok({ data: out });
+    }
+    let src = cmd.data;
+    if (!src) {
+      src = new Uint8Array(bytes);
+      fillPattern(src, f.patternFrame, rt.frameBytes);
+      f.patternFrame += cmd.frames;
+    }
+    rt.dma.set(src.subarray(0, inBuf), cmd.offset);
     return ok();
   }
 

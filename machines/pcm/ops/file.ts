@@ -153,5 +153,22 @@ export const CONTROL_WRITE: OpSpec<'CONTROL_WRITE'> = {
   },
 };
 
-export const FILE_OPS = [OPEN, CLOSE, PEEK, POLL, MMAP, MUNMAP, CONTROL_WRITE] as const;
+function mapAccess<T extends 'MAP_WRITE' | 'MAP_READ'>(type: T): OpSpec<T> {
+  return {
+    type,
+    edges: [
+      ...NOT_OPEN,
+      { in: ALL, if: ['!isInsideDataMapping'], errno: 'EFAULT', rules: ['harness.control-write.unmapped'] },
+      { in: ALL, run: true, rules: ['pcm.mmap-data.ok'] },
+    ],
+    effect(ctx) {
+      ok(ctx); // plain memory: no pointer moves; the bytes are the data tests' business
+    },
+  };
+}
+
+export const MAP_WRITE = mapAccess('MAP_WRITE');
+export const MAP_READ = mapAccess('MAP_READ');
+
+export const FILE_OPS = [OPEN, CLOSE, PEEK, POLL, MMAP, MUNMAP, CONTROL_WRITE, MAP_WRITE, MAP_READ] as const;
 
