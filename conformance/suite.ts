@@ -191,8 +191,11 @@ export function toResults(args: {
 }): Results {
   const tests: TestResult[] = [];
   const machines: Record<string, { states: Record<string, number>; transitions: Record<string, number>; edges: Record<string, number>; edgesTotal: number }> = {};
+  // Test ids carry the profile only when a run has several, so that runs of one profile each (6.1
+  // against 7.2, say) name the same tests alike and `alsa-spec diff` can pair them.
+  const prefixed = args.runs.length > 1;
   for (const { profile, run } of args.runs) {
-    for (const t of run.tests) tests.push({ ...t, id: `${profile}/${t.id}` });
+    for (const t of run.tests) tests.push({ ...t, id: prefixed ? `${profile}/${t.id}` : t.id });
     for (const [mid, m] of Object.entries(run.machines)) {
       const acc = (machines[mid] ??= { states: {}, transitions: {}, edges: {}, edgesTotal: mid === 'pcm2' ? twoFileEdges().size : allEdges(1).size });
       for (const [k, v] of Object.entries(m.states)) acc.states[k] = (acc.states[k] ?? 0) + v;

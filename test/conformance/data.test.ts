@@ -18,8 +18,10 @@ function broken(alter: (cmd: Command, run: (c: Command) => Outcome) => Outcome):
   };
 }
 
-const statuses = async (b: PcmBackend) =>
-  Object.fromEntries((await runDataTests(b, b.open().info as never, 'x')).map((t) => [t.result.id, t.result]));
+async function statuses(b: PcmBackend) {
+  const info = (await b.open()).info;
+  return Object.fromEntries((await runDataTests(b, info, 'x')).map((t) => [t.result.id, t.result]));
+}
 
 test('on the loopback ring core every data test passes', async () => {
   const r = await statuses(ringCoreBackend({ loopback: true }));
