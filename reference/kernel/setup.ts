@@ -29,7 +29,7 @@ export const KERNEL_DEVICES: readonly KernelDeviceName[] = ['dummy', 'aloop', 'h
 const SUITE: Record<KernelVersion, string> = { '7.2': 'trixie-backports', '6.1': 'bookworm' };
 
 /** Modules /init loads before it can reach the host (those built into the kernel are skipped). */
-const BASE_MODULES = ['virtio_console', '9pnet_virtio', '9p'];
+const BASE_MODULES = ['virtio_pci', 'virtio_console', '9pnet_virtio', '9p'];
 /** Modules each device needs, in load order (dependencies are added before each). The HDA generic
  * codec goes before the controller so that the codec probe finds its driver. */
 export const DEVICE_MODULES: Record<KernelDeviceName, string[]> = {
@@ -39,7 +39,7 @@ export const DEVICE_MODULES: Record<KernelDeviceName, string[]> = {
 };
 
 /** Bumped when the layout or the initramfs changes in a way an old cache does not have. */
-const FORMAT = 1;
+const FORMAT = 2;
 const APT_PACKAGES = { qemu: 'qemu-system-x86', busybox: 'busybox-static', cpio: 'cpio' } as const;
 
 export interface KernelSetupOptions {
