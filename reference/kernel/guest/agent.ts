@@ -3,6 +3,7 @@
 // and executes each command as raw syscalls on /dev/snd. Logs go to stderr, the serial console.
 //   ALSA_SPEC_DEVICE   dummy | aloop | hda
 //   ALSA_SPEC_MODULES  directory with <device>.order and the decompressed modules
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { PCM_IOCTL } from '../../../spec/abi/ioctl.ts';
 import { PCM_VERSION } from '../../../spec/abi/ioctl.ts';
@@ -62,9 +63,8 @@ async function main(): Promise<void> {
     loopback: dev.loopback,
     virtualClock: false,
   };
-  const locked = libc.mlockCurrent();
-  if (!locked.ok) log(`mlockall failed (errno ${locked.raw}): code not yet read may hang after a SUSPEND`);
-  log(`ready: ${release}, ${dev.name} (${modules.join(' ')}), PCM protocol ${pversion.toString(16)}`);
+  const locked = libc.lockMappedFiles(readFileSync('/proc/self/maps', 'utf8'));
+  log(`ready: ${release}, ${dev.name} (${modules.join(' ')}), PCM protocol ${pversion.toString(16)}, ${(locked / 2 ** 20).toFixed(0)} MiB of mapped files locked`);
   send({ hello: { protocol: PROTOCOL_VERSION, implementation: 'alsa-spec kernel agent', release, kernel, device: dev.name, pversion, expectedPversion: PCM_VERSION[kernel as '7.2'] ?? null } });
 
   let session: Session | null = null;

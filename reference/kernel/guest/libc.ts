@@ -15,7 +15,7 @@ const c_poll = lc.func('int poll(void *fds, unsigned long n, int timeout)');
 const c_mmap = lc.func('void *mmap(void *addr, unsigned long len, int prot, int flags, int fd, long off)');
 const c_munmap = lc.func('int munmap(void *addr, unsigned long len)');
 const c_syscall = lc.func('long syscall(long nr, ...)');
-const c_mlockall = lc.func('int mlockall(int flags)');
+const c_mlock = lc.func('int mlock(unsigned long addr, unsigned long len)');
 const c_sigaction = lc.func('int sigaction(int sig, void *act, void *old)');
 const c_timer_create = lc.func('int timer_create(int clock, void *sev, _Out_ void **timer)');
 const c_timer_settime = lc.func('int timer_settime(void *timer, int flags, void *value, void *old)');
@@ -94,11 +94,22 @@ export class NativeBuf {
 }
 
 /**
- * Faults in and locks every page mapped now (MCL_CURRENT): Node, its libraries and koffi come from
- * the host over 9p, whose virtio transport does not come back from a system suspend, so no code page
- * may be read from it after the first SUSPEND.
+ * Faults in and locks every page of the files mapped now (Node, its libraries, koffi): they come
+ * from the host over 9p, whose virtio transport does not come back from a system suspend, so no
+ * code page may be read from it after the first SUSPEND. Anonymous memory is left alone (locking
+ * it all with mlockall broke V8's later mprotect of its code space). Returns the bytes locked.
  */
-export const mlockCurrent = (): Res => res(c_mlockall(1) as number);
+export function lockMappedFiles(maps: string): number {
+  let total = 0;
+  for (const line of maps.split('\n')) {
+    const m = /^([0-9a-f]+)-([0-9a-f]+) (\S{4}) \S+ \S+ \d+\s+(\/\S.*)$/.exec(line);
+    if (!m || m[3]!.startsWith('---') || /^\/(dev|proc|sys|tmp|memfd:)/.test(m[4]!)) continue;
+    const start = parseInt(m[1]!, 16), len = parseInt(m[2]!, 16) - start;
+    if ((c_mlock(start, len) as number) < 0) throw new Error(`mlock ${m[4]}: errno ${koffi.errno()}`);
+    total += len;
+  }
+  return total;
+}
 
 export const gettid = (): number => Number(c_syscall(SYS_gettid));
 

@@ -1,0 +1,282 @@
+// The real-kernel backend end to end: for each kernel (7.2, 6.1) and device (dummy, aloop) one VM
+// boots and a scripted sequence runs through KernelDevice, asserting the kernel's own answers. The
+// kernels are provisioned first when they are missing and this machine can (root, apt); otherwise
+// the suite is skipped with the reason printed.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { PCM_VERSION, SYNC_PTR_FLAG } from '../../spec/abi/ioctl.ts';
+import { fillPattern, type Command, type HwConfig, type OkOutcome, type Outcome, type PcmDevice } from '../../spec/device.ts';
+import { boundaryOf } from '../../reference/kernel/codec.ts';
+import { KernelBackend } from '../../reference/kernel/device.ts';
+import { cannotProvision, findProvisioned, kernelSetup, type KernelVersion } from '../../reference/kernel/setup.ts';
+
+const KERNELS: KernelVersion[] = ['7.2', '6.1'];
+const DEVICES = ['dummy', 'aloop'] as const;
+
+/** Provisions what is missing, or says why the VM suites cannot run. */
+async function readiness(): Promise<string | null> {
+  if (process.env.ALSA_SPEC_SKIP_KERNEL) return 'ALSA_SPEC_SKIP_KERNEL is set';
+  const missing = KERNELS.filter((k) => !findProvisioned(k));
+  if (missing.length === 0) return null;
+  const why = cannotProvision();
+  if (why) return why;
+  const t0 = Date.now();
+  try {
+    await kernelSetup({ kernels: missing, log: (m) => console.log(`# ${m}`) });
+  } catch (e) {
+    return `kernel setup failed: ${(e as Error).message}`;
+  }
+  console.log(`# provisioned ${missing.join(', ')} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return null;
+}
+const notReady = await readiness();
+if (notReady) console.log(`# skipped: real-kernel VM tests: ${notReady}`);
+
+const HW: HwConfig = { access: 'RW_INTERLEAVED', format: 'S16_LE', channels: 2, rate: 48000, period_size: 1024, periods: 4 };
+const BUFFER = HW.period_size * HW.periods;
+const NEVER = 1n << 62n; // ≥ boundary for a 4096-frame buffer: never start / never stop
+const sw = (start: bigint, stop: bigint) => ({ avail_min: BigInt(HW.period_size), start_threshold: start, stop_threshold: stop, silence_threshold: 0n, silence_size: 0n });
+
+const show = (x: unknown) => JSON.stringify(x, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}` : v instanceof Uint8Array ? `<${v.length} bytes>` : v));
+async function ok(d: PcmDevice, cmd: Command): Promise<OkOutcome> {
+  const r = await d.exec(cmd);
+  if (!r.ok) assert.fail(`${cmd.type} failed: ${show(r)}`);
+  return r;
+}
+async function fails(d: PcmDevice, cmd: Command, errno: string): Promise<void> {
+  const r: Outcome = await d.exec(cmd);
+  if (r.ok || r.errno !== errno) assert.fail(`${cmd.type}: expected ${errno}, got ${show(r)}`);
+}
+const state = async (d: PcmDevice, fd = 0) => (await ok(d, { type: 'PEEK', fd })).peek!.state;
+
+/** OPEN, HW_PARAMS, SW_PARAMS, PREPARE and a queue of `frames` test-pattern frames on fd 0. */
+async function preparedPlayback(d: PcmDevice, frames: number, nonblock = true, stop = BigInt(BUFFER)): Promise<void> {
+  await ok(d, { type: 'OPEN', fd: 0, stream: 'PLAYBACK', nonblock });
+  await ok(d, { type: 'HW_PARAMS', fd: 0, params: HW });
+  await ok(d, { type: 'SW_PARAMS', fd: 0, params: sw(NEVER, stop) });
+  await ok(d, { type: 'PREPARE', fd: 0 });
+  if (frames > 0) assert.equal((await ok(d, { type: 'WRITEI', fd: 0, frames })).value, BigInt(frames));
+}
+
+for (const kernel of KERNELS) {
+  for (const device of DEVICES) {
+    describe(`kernel ${kernel}, ${device}`, { skip: notReady ?? false }, () => {
+      const backend = new KernelBackend({ kernel, device });
+      let t0 = 0;
+      const session = async <T>(body: (d: PcmDevice) => Promise<T>): Promise<T> => {
+        const d = await backend.open();
+        try {
+          return await body(d);
+        } finally {
+          await d.dispose();
+        }
+      };
+      before(async () => {
+        t0 = Date.now();
+        await backend.machine();
+      });
+      after(async () => {
+        const vm = await backend.machine().catch(() => null);
+        console.log(`# kernel ${kernel} ${device}: boot ${vm ? (vm.bootMs / 1000).toFixed(1) : '?'} s, whole suite ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        await backend.shutdown();
+      });
+
+      it('reports the device honestly: the kernel version, no virtual clock, the caps HW_REFINE found', async () => {
+        await session(async (d) => {
+          assert.equal(d.info.backend, 'kernel');
+          assert.equal(d.info.kernel, kernel);
+          assert.equal(d.info.virtualClock, false);
+          assert.equal(d.info.loopback, device === 'aloop');
+          const p = d.info.streams.PLAYBACK!;
+          assert.ok(p.formats.includes('S16_LE') && p.rates.min <= 48000 && p.rates.max >= 48000 && p.channels.max >= 2, show(p));
+          assert.equal(p.info.includes('PAUSE'), device === 'aloop');
+          assert.ok(p.info.includes('INTERLEAVED') && p.info.includes('MMAP'));
+        });
+      });
+
+      it('a fresh file is in OPEN, answers its PCM protocol version and refuses PAUSE with ENOSYS', async () => {
+        await session(async (d) => {
+          await ok(d, { type: 'OPEN', fd: 0, stream: 'PLAYBACK', nonblock: true });
+          assert.equal(await state(d), 'OPEN');
+          assert.equal((await ok(d, { type: 'PVERSION', fd: 0 })).value, BigInt(PCM_VERSION[kernel]));
+          await fails(d, { type: 'PAUSE', fd: 0, push: true }, 'ENOSYS'); // pcm.pause.no-support: info is 0 in OPEN
+          await fails(d, { type: 'START', fd: 0 }, 'EBADFD');
+          await fails(d, { type: 'OPEN', fd: 1, stream: 'PLAYBACK', nonblock: true }, 'EBUSY'); // one substream
+        });
+      });
+
+      it('HW_PARAMS installs the configuration and SW_PARAMS answers the boundary at its ABI offset', async () => {
+        await session(async (d) => {
+          await ok(d, { type: 'OPEN', fd: 0, stream: 'PLAYBACK', nonblock: true });
+          const hw = (await ok(d, { type: 'HW_PARAMS', fd: 0, params: HW })).hw!;
+          assert.deepEqual({ ...hw, flags: hw.flags ?? 0 }, { ...HW, flags: 0, buffer_size: BUFFER });
+          assert.equal(await state(d), 'SETUP');
+          const boundary = (await ok(d, { type: 'SW_PARAMS', fd: 0, params: sw(1n, BigInt(BUFFER)) })).value;
+          assert.equal(boundary, boundaryOf(BUFFER)); // ring.boundary.64: 2^62 for 4096 frames
+          assert.equal(boundary, 1n << 62n);
+          const peek = (await ok(d, { type: 'PEEK', fd: 0 })).peek!;
+          assert.equal(peek.avail_min, BigInt(HW.period_size)); // the control page took SW_PARAMS' avail_min
+          await fails(d, { type: 'SW_PARAMS', fd: 0, params: { ...sw(1n, 1n), avail_min: 0n } }, 'EINVAL');
+          await fails(d, { type: 'HW_PARAMS', fd: 0, params: { ...HW, channels: 64 } }, 'EINVAL');
+          assert.equal(await state(d), 'OPEN'); // pcm.hw-params.invalid drops the stream to OPEN
+        });
+      });
+
+      it('a started stream runs: ADVANCE observes the hardware moving, and STATUS, SYNC_PTR and the status page agree', async () => {
+        await session(async (d) => {
+          await preparedPlayback(d, BUFFER);
+          assert.equal(await state(d), 'PREPARED');
+          const st0 = (await ok(d, { type: 'STATUS', fd: 0, ext: false })).status!;
+          assert.deepEqual([st0.state, st0.appl_ptr, st0.hw_ptr, st0.avail], ['PREPARED', BigInt(BUFFER), 0n, 0n]);
+          await ok(d, { type: 'START', fd: 0 });
+          const moved = (await ok(d, { type: 'ADVANCE', fd: 0, frames: HW.period_size })).value!;
+          assert.ok(moved >= BigInt(HW.period_size) && moved < BigInt(BUFFER), `ADVANCE observed ${moved} frames`);
+          const st = (await ok(d, { type: 'STATUS', fd: 0, ext: false })).status!;
+          assert.equal(st.state, 'RUNNING');
+          assert.equal(st.appl_ptr, BigInt(BUFFER));
+          assert.equal(st.avail, st.hw_ptr + BigInt(BUFFER) - st.appl_ptr); // ring.avail.playback
+          assert.equal(st.delay, BigInt(BUFFER) - st.avail); // pcm.delay.ok (no driver delay)
+          // Without HWSYNC, SYNC_PTR and the pages show what STATUS just stored, unless a period
+          // interrupt moved hw_ptr in between (it only moves forward).
+          const sy = (await ok(d, { type: 'SYNC_PTR', fd: 0, flags: SYNC_PTR_FLAG.APPL | SYNC_PTR_FLAG.AVAIL_MIN, appl_ptr: 0n, avail_min: 0n, compat32: false })).sync!;
+          const pk = (await ok(d, { type: 'PEEK', fd: 0 })).peek!;
+          assert.equal(sy.appl_ptr, st.appl_ptr);
+          assert.equal(pk.appl_ptr, st.appl_ptr);
+          assert.equal(sy.avail_min, BigInt(HW.period_size));
+          assert.ok(sy.hw_ptr >= st.hw_ptr && pk.hw_ptr >= sy.hw_ptr, `hw_ptr went back: ${st.hw_ptr} ${sy.hw_ptr} ${pk.hw_ptr}`);
+          const s32 = (await ok(d, { type: 'SYNC_PTR', fd: 0, flags: SYNC_PTR_FLAG.APPL | SYNC_PTR_FLAG.AVAIL_MIN, appl_ptr: 0n, avail_min: 0n, compat32: true })).sync!;
+          assert.equal(s32.appl_ptr, st.appl_ptr); // below the compat boundary: the same value
+          assert.equal(s32.avail_min, BigInt(HW.period_size));
+          // The queue plays out: a genuine underrun stops the stream in XRUN.
+          await ok(d, { type: 'ADVANCE', fd: 0, frames: BUFFER * 2 });
+          const end = (await ok(d, { type: 'STATUS', fd: 0, ext: false })).status!;
+          assert.equal(end.state, 'XRUN');
+          assert.ok(end.hw_ptr >= BigInt(BUFFER), `underrun at hw_ptr ${end.hw_ptr}`);
+          await fails(d, { type: 'WRITEI', fd: 0, frames: 1 }, 'EPIPE'); // pcm.xfer.state
+          await fails(d, { type: 'HWSYNC', fd: 0 }, 'EPIPE'); // pcm.hwsync.xrun
+        });
+      });
+
+      it(device === 'aloop' ? 'PAUSE stops the device and PAUSE release lets it move on' : 'PAUSE answers ENOSYS: the driver has no INFO_PAUSE', async () => {
+        await session(async (d) => {
+          await preparedPlayback(d, BUFFER, true, NEVER);
+          await ok(d, { type: 'START', fd: 0 });
+          if (device !== 'aloop') {
+            await fails(d, { type: 'PAUSE', fd: 0, push: true }, 'ENOSYS');
+            assert.equal(await state(d), 'RUNNING');
+            return;
+          }
+          await ok(d, { type: 'ADVANCE', fd: 0, frames: HW.period_size });
+          await ok(d, { type: 'PAUSE', fd: 0, push: true });
+          assert.equal(await state(d), 'PAUSED');
+          const a = (await ok(d, { type: 'PEEK', fd: 0 })).peek!.hw_ptr;
+          assert.equal((await ok(d, { type: 'ADVANCE', fd: 0, frames: HW.period_size })).value, 0n); // device.advance.stopped
+          const st = (await ok(d, { type: 'STATUS', fd: 0, ext: false })).status!;
+          assert.equal(st.hw_ptr, a);
+          await fails(d, { type: 'PAUSE', fd: 0, push: true }, 'EBADFD'); // pcm.pause.bad-state
+          await ok(d, { type: 'PAUSE', fd: 0, push: false });
+          assert.equal(await state(d), 'RUNNING');
+          assert.ok((await ok(d, { type: 'ADVANCE', fd: 0, frames: HW.period_size })).value! >= BigInt(HW.period_size));
+        });
+      });
+
+      it('the XRUN ioctl stops a running stream in XRUN, succeeds again in XRUN, and PREPARE recovers', async () => {
+        await session(async (d) => {
+          await preparedPlayback(d, BUFFER);
+          await fails(d, { type: 'XRUN', fd: 0 }, 'EBADFD'); // pcm.xrun.bad-state (PREPARED)
+          await ok(d, { type: 'START', fd: 0 });
+          await ok(d, { type: 'XRUN', fd: 0 });
+          assert.equal(await state(d), 'XRUN');
+          await ok(d, { type: 'XRUN', fd: 0 }); // pcm.xrun.already
+          assert.equal((await ok(d, { type: 'ADVANCE', fd: 0, frames: HW.period_size })).value, 0n);
+          await ok(d, { type: 'PREPARE', fd: 0 });
+          const pk = (await ok(d, { type: 'PEEK', fd: 0 })).peek!;
+          assert.deepEqual([pk.state, pk.hw_ptr, pk.appl_ptr], ['PREPARED', 0n, 0n]); // pcm.prepare.ok
+        });
+      });
+
+      it('DRAIN: nonblocking answers EAGAIN while DRAINING; blocking waits until everything played and ends in SETUP', async () => {
+        await session(async (d) => {
+          await preparedPlayback(d, 2 * HW.period_size, true);
+          await fails(d, { type: 'DRAIN', fd: 0 }, 'EAGAIN'); // pcm.drain.nonblock; PREPARED with data → DRAINING
+          assert.equal(await state(d), 'DRAINING');
+          await ok(d, { type: 'ADVANCE', fd: 0, frames: 4 * HW.period_size });
+          const st = (await ok(d, { type: 'STATUS', fd: 0, ext: false })).status!;
+          assert.equal(st.state, 'SETUP'); // ring.drain.complete
+          assert.ok(st.hw_ptr >= 2n * BigInt(HW.period_size));
+        });
+        await session(async (d) => {
+          await preparedPlayback(d, 2 * HW.period_size, false);
+          await ok(d, { type: 'START', fd: 0 });
+          const t = Date.now();
+          await ok(d, { type: 'DRAIN', fd: 0 }); // pcm.drain.wait
+          assert.equal(await state(d), 'SETUP');
+          assert.ok(Date.now() - t < 5000);
+        });
+      });
+
+      it('SUSPEND (PM test mode) parks a running stream in SUSPENDED; RESUME returns it to RUNNING', async () => {
+        await session(async (d) => {
+          await preparedPlayback(d, BUFFER, true, NEVER);
+          await ok(d, { type: 'START', fd: 0 });
+          await ok(d, { type: 'SUSPEND' });
+          const pk = (await ok(d, { type: 'PEEK', fd: 0 })).peek!;
+          assert.deepEqual([pk.state, pk.suspended_state], ['SUSPENDED', 'RUNNING']); // device.suspend.ok
+          await fails(d, { type: 'WRITEI', fd: 0, frames: 1 }, 'ESTRPIPE');
+          await fails(d, { type: 'DELAY', fd: 0 }, 'ESTRPIPE'); // pcm.hwsync.suspended
+          await fails(d, { type: 'DRAIN', fd: 0 }, 'EBADFD'); // pcm.drain.suspended
+          await ok(d, { type: 'RESUME', fd: 0 }); // both drivers declare INFO_RESUME
+          assert.equal(await state(d), 'RUNNING');
+          assert.ok((await ok(d, { type: 'ADVANCE', fd: 0, frames: HW.period_size })).value! >= BigInt(HW.period_size));
+        });
+      });
+
+      it('DISCONNECT (driver unbind): open files answer ENODEV, the status page shows DISCONNECTED, the node is gone, CLOSE works, and the next session has the card back', async () => {
+        await session(async (d) => {
+          await preparedPlayback(d, BUFFER);
+          await ok(d, { type: 'START', fd: 0 });
+          await ok(d, { type: 'DISCONNECT' });
+          for (const cmd of [{ type: 'STATUS', fd: 0, ext: false }, { type: 'PVERSION', fd: 0 }, { type: 'PREPARE', fd: 0 }, { type: 'WRITEI', fd: 0, frames: 1 }] as Command[]) {
+            await fails(d, cmd, 'ENODEV'); // device.disconnect.enodev
+          }
+          assert.equal(await state(d), 'DISCONNECTED');
+          await fails(d, { type: 'OPEN', fd: 1, stream: 'CAPTURE', nonblock: true }, 'ENOENT');
+          await ok(d, { type: 'CLOSE', fd: 0 });
+        });
+        await session(async (d) => {
+          await ok(d, { type: 'OPEN', fd: 0, stream: 'PLAYBACK', nonblock: true });
+          assert.equal(await state(d), 'OPEN');
+        });
+      });
+
+      if (device === 'aloop') {
+        it('playback reaches capture through the loop bit-exact', async () => {
+          await session(async (d) => {
+            await ok(d, { type: 'OPEN', fd: 1, stream: 'CAPTURE', nonblock: true });
+            await ok(d, { type: 'HW_PARAMS', fd: 1, params: HW });
+            await ok(d, { type: 'SW_PARAMS', fd: 1, params: sw(NEVER, NEVER) });
+            await ok(d, { type: 'PREPARE', fd: 1 });
+            await preparedPlayback(d, BUFFER, true, NEVER);
+            await ok(d, { type: 'LINK', fd: 0, other: 1 });
+            await ok(d, { type: 'START', fd: 0 }); // the group starts together
+            const want = new Uint8Array(BUFFER * 4);
+            fillPattern(want, 0, 4);
+            const got: Uint8Array[] = [];
+            let n = 0;
+            for (let i = 0; i < 50 && n < BUFFER; i++) {
+              await ok(d, { type: 'ADVANCE', fd: 1, frames: HW.period_size });
+              const r = await d.exec({ type: 'READI', fd: 1, frames: BUFFER - n });
+              if (!r.ok && r.errno === 'EAGAIN') continue;
+              if (!r.ok) assert.fail(show(r));
+              got.push(r.data!);
+              n += Number(r.value);
+            }
+            const all = Buffer.concat(got);
+            assert.equal(n, BUFFER);
+            assert.ok(Buffer.from(want).equals(all), 'captured frames differ from the played pattern');
+          });
+        });
+      }
+    });
+  }
+}
