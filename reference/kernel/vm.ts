@@ -165,6 +165,11 @@ export class Vm {
     if (this.qemu.exitCode === null) this.qemu.kill('SIGKILL');
   }
 
+  /** QEMU's process id. */
+  get pid(): number | undefined {
+    return this.qemu.pid;
+  }
+
   get alive(): boolean {
     return this.dead === null;
   }
@@ -209,7 +214,7 @@ export class Vm {
 
 function tail(file: string, n: number): string {
   try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n).join('\n');
+    return readFileSync(file, 'utf8').replace(/\r/g, '').trimEnd().split('\n').slice(-n).join('\n');
   } catch {
     return '(no console output)';
   }
