@@ -52,3 +52,31 @@ describe('the JSON-lines protocol', () => {
     assert.throws(() => parseResponse('{"hello":{"protocol":99,"implementation":"x"}}'), ProtocolError);
   });
 });
+
+describe('ProcessBackend (conformance/protocol.ts)', () => {
+  it('puts a program that speaks the protocol on its stdin/stdout behind the PcmDevice seam', async () => {
+    // A minimal implementation in plain JavaScript: every PVERSION answers 2.0.18, the rest EBADFD.
+    const impl = `
+      const rl = require('node:readline').createInterface({ input: process.stdin });
+      const say = (m) => process.stdout.write(JSON.stringify(m) + '\\n');
+      say({ hello: { protocol: 1, implementation: 'fake' } });
+      rl.on('line', (l) => {
+        const r = JSON.parse(l);
+        if (r.op === 'open') return say({ id: r.id, info: { backend: 'fake', device: 'fake', kernel: null, follows: '7.2', streams: {}, loopback: false, virtualClock: true } });
+        if (r.op) { say({ id: r.id, done: true }); if (r.op === 'shutdown') process.exit(0); return; }
+        if (r.cmd.type === 'PVERSION') return say({ id: r.id, outcome: { ok: true, value: '131090' } });
+        say({ id: r.id, outcome: { ok: false, errno: 'EBADFD' } });
+      });`;
+    const { ProcessBackend } = await import('../../conformance/protocol.ts');
+    const b = new ProcessBackend([process.execPath, '-e', impl], { timeoutMs: 5000 });
+    try {
+      const d = await b.open();
+      assert.equal(d.info.backend, 'fake');
+      assert.deepEqual(await d.exec({ type: 'PVERSION', fd: 0 }), { ok: true, value: 131090n });
+      assert.deepEqual(await d.exec({ type: 'START', fd: 0 }), { ok: false, errno: 'EBADFD' });
+      await d.dispose();
+    } finally {
+      await b.shutdown();
+    }
+  });
+});
