@@ -122,9 +122,38 @@ export function cannotProvision(): string | null {
   return null;
 }
 
-/** Provisions every kernel asked for; returns what is ready. Idempotent. */
+/** Provisions every kernel asked for; returns what is ready. Idempotent; concurrent calls on one
+ * cache directory take turns. */
 export async function kernelSetup(opts: KernelSetupOptions = {}): Promise<Provisioned[]> {
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const release = await lock(join(cacheRoot(opts.cacheDir), 'kernel', '.setup-lock'), log);
+  try {
+    return setupLocked(opts, log);
+  } finally {
+    release();
+  }
+}
+
+/** A lock directory; one older than 30 minutes is taken as left behind by a killed run. */
+async function lock(path: string, log: (m: string) => void): Promise<() => void> {
+  mkdirSync(dirname(path), { recursive: true });
+  const end = Date.now() + 15 * 60_000;
+  for (let said = false; ; said = true) {
+    try {
+      mkdirSync(path);
+      return () => rmSync(path, { recursive: true, force: true });
+    } catch {
+      try {
+        if (Date.now() - statSync(path).mtimeMs > 30 * 60_000) rmSync(path, { recursive: true, force: true });
+      } catch { /* gone meanwhile */ }
+    }
+    if (Date.now() > end) throw new SetupError(`another kernel setup holds ${path} for 15 minutes: remove it if no setup runs`);
+    if (!said) log(`waiting for another kernel setup (${path})`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function setupLocked(opts: KernelSetupOptions, log: (m: string) => void): Provisioned[] {
   ensureTools(log);
   if (opts.kernelImage || opts.modules) {
     if (!opts.kernelImage || !opts.modules) throw new SetupError('--kernel-image and --modules go together: the image and the modules directory (lib/modules/<release>) it was built with');

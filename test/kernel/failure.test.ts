@@ -8,9 +8,11 @@ import { describe, it } from 'node:test';
 import { KernelBackend } from '../../reference/kernel/device.ts';
 import { findProvisioned } from '../../reference/kernel/setup.ts';
 import { Vm, VmError } from '../../reference/kernel/vm.ts';
+import { kernelsReady } from './ready.ts';
 
-const real = process.env.ALSA_SPEC_SKIP_KERNEL ? null : findProvisioned('7.2');
-const skip = real ? false : 'kernel 7.2 is not provisioned (test/kernel/vm.test.ts provisions it; or run `alsa-spec kernel setup`)';
+const notReady = await kernelsReady(['7.2']);
+const real = notReady ? null : findProvisioned('7.2');
+const skip = notReady ?? false;
 if (skip) console.log(`# skipped: VM failure handling: ${skip}`);
 
 describe('VM failure handling', { skip }, () => {

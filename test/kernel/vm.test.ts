@@ -8,28 +8,13 @@ import { PCM_VERSION, SYNC_PTR_FLAG } from '../../spec/abi/ioctl.ts';
 import { fillPattern, type Command, type HwConfig, type OkOutcome, type Outcome, type PcmDevice } from '../../spec/device.ts';
 import { boundaryOf } from '../../reference/kernel/codec.ts';
 import { KernelBackend } from '../../reference/kernel/device.ts';
-import { cannotProvision, findProvisioned, kernelSetup, type KernelVersion } from '../../reference/kernel/setup.ts';
+import type { KernelVersion } from '../../reference/kernel/setup.ts';
+import { kernelsReady } from './ready.ts';
 
 const KERNELS: KernelVersion[] = ['7.2', '6.1'];
 const DEVICES = ['dummy', 'aloop'] as const;
 
-/** Provisions what is missing, or says why the VM suites cannot run. */
-async function readiness(): Promise<string | null> {
-  if (process.env.ALSA_SPEC_SKIP_KERNEL) return 'ALSA_SPEC_SKIP_KERNEL is set';
-  const missing = KERNELS.filter((k) => !findProvisioned(k));
-  if (missing.length === 0) return null;
-  const why = cannotProvision();
-  if (why) return why;
-  const t0 = Date.now();
-  try {
-    await kernelSetup({ kernels: missing, log: (m) => console.log(`# ${m}`) });
-  } catch (e) {
-    return `kernel setup failed: ${(e as Error).message}`;
-  }
-  console.log(`# provisioned ${missing.join(', ')} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  return null;
-}
-const notReady = await readiness();
+const notReady = await kernelsReady(KERNELS);
 if (notReady) console.log(`# skipped: real-kernel VM tests: ${notReady}`);
 
 const HW: HwConfig = { access: 'RW_INTERLEAVED', format: 'S16_LE', channels: 2, rate: 48000, period_size: 1024, periods: 4 };
