@@ -12,7 +12,7 @@ import type { KernelVersion } from '../../reference/kernel/setup.ts';
 import { kernelsReady } from './ready.ts';
 
 const KERNELS: KernelVersion[] = ['7.2', '6.1'];
-const DEVICES = ['dummy', 'aloop'] as const;
+const DEVICES = ['dummy', 'aloop', 'hda'] as const;
 
 const notReady = await kernelsReady(KERNELS);
 if (notReady) console.log(`# skipped: real-kernel VM tests: ${notReady}`);
@@ -74,7 +74,8 @@ for (const kernel of KERNELS) {
           assert.equal(d.info.loopback, device === 'aloop');
           const p = d.info.streams.PLAYBACK!;
           assert.ok(p.formats.includes('S16_LE') && p.rates.min <= 48000 && p.rates.max >= 48000 && p.channels.max >= 2, show(p));
-          assert.equal(p.info.includes('PAUSE'), device === 'aloop');
+          assert.equal(p.info.includes('PAUSE'), device !== 'dummy');
+          assert.equal(p.info.includes('RESUME'), device !== 'hda');
           assert.ok(p.info.includes('INTERLEAVED') && p.info.includes('MMAP'));
         });
       });
@@ -142,11 +143,11 @@ for (const kernel of KERNELS) {
         });
       });
 
-      it(device === 'aloop' ? 'PAUSE stops the device and PAUSE release lets it move on' : 'PAUSE answers ENOSYS: the driver has no INFO_PAUSE', async () => {
+      it(device !== 'dummy' ? 'PAUSE stops the device and PAUSE release lets it move on' : 'PAUSE answers ENOSYS: the driver has no INFO_PAUSE', async () => {
         await session(async (d) => {
           await preparedPlayback(d, BUFFER, true, NEVER);
           await ok(d, { type: 'START', fd: 0 });
-          if (device !== 'aloop') {
+          if (device === 'dummy') {
             await fails(d, { type: 'PAUSE', fd: 0, push: true }, 'ENOSYS');
             assert.equal(await state(d), 'RUNNING');
             return;
@@ -200,7 +201,7 @@ for (const kernel of KERNELS) {
         });
       });
 
-      it('SUSPEND (PM test mode) parks a running stream in SUSPENDED; RESUME returns it to RUNNING', async () => {
+      it(`SUSPEND (PM test mode) parks a running stream in SUSPENDED; ${device === 'hda' ? 'RESUME answers ENOSYS (no INFO_RESUME) and PREPARE recovers' : 'RESUME returns it to RUNNING'}`, async () => {
         await session(async (d) => {
           await preparedPlayback(d, BUFFER, true, NEVER);
           await ok(d, { type: 'START', fd: 0 });
@@ -210,9 +211,59 @@ for (const kernel of KERNELS) {
           await fails(d, { type: 'WRITEI', fd: 0, frames: 1 }, 'ESTRPIPE');
           await fails(d, { type: 'DELAY', fd: 0 }, 'ESTRPIPE'); // pcm.hwsync.suspended
           await fails(d, { type: 'DRAIN', fd: 0 }, 'EBADFD'); // pcm.drain.suspended
-          await ok(d, { type: 'RESUME', fd: 0 }); // both drivers declare INFO_RESUME
+          if (device === 'hda') {
+            await fails(d, { type: 'RESUME', fd: 0 }, 'ENOSYS'); // pcm.resume.no-support
+            await ok(d, { type: 'PREPARE', fd: 0 }); // pcm.prepare.recover
+            assert.equal(await state(d), 'PREPARED');
+            return;
+          }
+          await ok(d, { type: 'RESUME', fd: 0 }); // dummy and aloop declare INFO_RESUME
           assert.equal(await state(d), 'RUNNING');
           assert.ok((await ok(d, { type: 'ADVANCE', fd: 0, frames: HW.period_size })).value! >= BigInt(HW.period_size));
+        });
+      });
+
+      it('the mapped pages, CONTROL_WRITE, POLL, REWIND/FORWARD, CHANNEL_INFO and write(2) answer as the ABI says', async () => {
+        await session(async (d) => {
+          await ok(d, { type: 'OPEN', fd: 0, stream: 'PLAYBACK', nonblock: true });
+          const st0 = (await ok(d, { type: 'STATUS', fd: 0, ext: false })).status!;
+          assert.deepEqual(st0, { state: 'OPEN', suspended_state: 'OPEN', appl_ptr: 0n, hw_ptr: 0n, delay: 0n, avail: 0n, avail_max: 0n }); // pcm.status.open
+          await fails(d, { type: 'SYNC_PTR', fd: 0, flags: 0, appl_ptr: 5n, avail_min: 1n, compat32: false }, 'EINVAL'); // boundary 0 in a fresh OPEN
+          await ok(d, { type: 'HW_PARAMS', fd: 0, params: { ...HW, access: 'MMAP_INTERLEAVED' } });
+          await ok(d, { type: 'SW_PARAMS', fd: 0, params: sw(NEVER, BigInt(BUFFER)) });
+          await ok(d, { type: 'PREPARE', fd: 0 });
+          await ok(d, { type: 'MMAP', fd: 0, area: 'DATA' });
+          await fails(d, { type: 'HW_FREE', fd: 0 }, 'EBADFD'); // pcm.hw-free.mmapped
+          await fails(d, { type: 'CONTROL_WRITE', fd: 0, appl_ptr: 1n }, 'EFAULT'); // no control mapping yet
+          await ok(d, { type: 'MMAP', fd: 0, area: 'CONTROL' });
+          await ok(d, { type: 'CONTROL_WRITE', fd: 0, appl_ptr: 2048n });
+          assert.equal((await ok(d, { type: 'PEEK', fd: 0 })).peek!.appl_ptr, 2048n);
+          const st = (await ok(d, { type: 'STATUS', fd: 0, ext: true })).status!;
+          assert.deepEqual([st.state, st.appl_ptr, st.avail, st.delay], ['PREPARED', 2048n, 2048n, 0n]);
+          assert.equal((await ok(d, { type: 'DELAY', fd: 0 })).value, 2048n); // pcm.delay.ok reports it in PREPARED
+          assert.equal((await ok(d, { type: 'POLL', fd: 0 })).value, 0x104n); // POLLOUT|POLLWRNORM: avail ≥ avail_min
+          assert.equal((await ok(d, { type: 'REWIND', fd: 0, frames: 1000n })).value, 1000n);
+          assert.equal((await ok(d, { type: 'FORWARD', fd: 0, frames: 100n })).value, 100n);
+          assert.equal((await ok(d, { type: 'PEEK', fd: 0 })).peek!.appl_ptr, 1148n);
+          await ok(d, { type: 'CHANNEL_INFO', fd: 0, channel: 1 });
+          await fails(d, { type: 'CHANNEL_INFO', fd: 0, channel: 2 }, 'EINVAL');
+          await fails(d, { type: 'WRITEI', fd: 0, frames: 1 }, 'EINVAL'); // pcm.xfer.access: MMAP access, 2 channels
+          await ok(d, { type: 'MUNMAP', fd: 0, area: 'DATA' });
+          await ok(d, { type: 'MUNMAP', fd: 0, area: 'CONTROL' });
+          await ok(d, { type: 'HW_FREE', fd: 0 });
+          assert.equal(await state(d), 'OPEN');
+          await ok(d, { type: 'HW_PARAMS', fd: 0, params: HW });
+          await ok(d, { type: 'PREPARE', fd: 0 });
+          assert.equal((await ok(d, { type: 'WRITE', fd: 0, bytes: 4096 })).value, 4096n); // 1024 frames of 4 bytes
+          await fails(d, { type: 'WRITE', fd: 0, bytes: 3 }, 'EINVAL'); // pcm.xfer.unaligned
+          assert.equal((await ok(d, { type: 'WRITEI', fd: 0, frames: 0 })).value, 0n); // pcm.xfer.zero
+          // pcm.close.deferred: a mapping keeps the substream after close.
+          await ok(d, { type: 'MMAP', fd: 0, area: 'STATUS', prot: 'R' });
+          await ok(d, { type: 'CLOSE', fd: 0 });
+          await fails(d, { type: 'OPEN', fd: 1, stream: 'PLAYBACK', nonblock: true }, 'EBUSY');
+          await ok(d, { type: 'MUNMAP', fd: 0, area: 'STATUS' });
+          await ok(d, { type: 'OPEN', fd: 1, stream: 'PLAYBACK', nonblock: true });
+          assert.equal(await state(d, 1), 'OPEN');
         });
       });
 

@@ -231,7 +231,7 @@ export class Session {
         return r.ok ? { ok: true } : errOf(r, cmd.type);
       }
       case 'POLL': {
-        const r = libc.poll1(f.kfd, libc.POLLIN | libc.POLLOUT);
+        const r = libc.poll1(f.kfd, libc.POLL_ALL);
         return r.ok ? { ok: true, value: BigInt(r.value) } : errOf(r, cmd.type);
       }
       case 'MMAP':

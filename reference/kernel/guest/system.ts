@@ -23,7 +23,8 @@ export const GUEST_DEVICES: Record<GuestDeviceName, GuestDevice> = {
   // fake_buffer=0: real, managed buffers; one substream per direction, as the model assumes.
   dummy: { name: 'dummy', params: { snd_dummy: 'fake_buffer=0 pcm_substreams=1' }, driver: '/sys/bus/platform/drivers/snd_dummy', pcm: { PLAYBACK: 0, CAPTURE: 0 }, loopback: false },
   aloop: { name: 'aloop', params: { snd_aloop: 'pcm_substreams=1' }, driver: '/sys/bus/platform/drivers/snd_aloop', pcm: { PLAYBACK: 0, CAPTURE: 1 }, loopback: true },
-  hda: { name: 'hda', params: {}, driver: '/sys/bus/pci/drivers/snd_hda_intel', pcm: { PLAYBACK: 0, CAPTURE: 0 }, loopback: false },
+  // QEMU's hda-output codec has an output only.
+  hda: { name: 'hda', params: {}, driver: '/sys/bus/pci/drivers/snd_hda_intel', pcm: { PLAYBACK: 0 }, loopback: false },
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
