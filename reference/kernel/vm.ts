@@ -92,7 +92,10 @@ export class Vm {
       '-virtfs', 'local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap',
       '-device', 'virtio-serial-pci', '-chardev', 'stdio,id=agent,signal=off', '-device', 'virtserialport,chardev=agent,name=alsa-spec.agent',
       ...(opts.device === 'hda'
-        ? ['-audiodev', `wav,id=snd0,path=${hdaWav}`, '-device', 'intel-hda', '-device', 'hda-output,audiodev=snd0']
+        // The WAV file takes the format the tests play (S16_LE, 2 channels, 48 kHz) so that QEMU's
+        // mixing engine converts nothing and the output can be compared byte for byte; mixer=off:
+        // the codec's amplifiers start muted and nothing in the guest unmutes them.
+        ? ['-audiodev', `wav,id=snd0,path=${hdaWav},out.frequency=48000,out.channels=2,out.format=s16`, '-device', 'intel-hda', '-device', 'hda-output,audiodev=snd0,mixer=off']
         : []),
     ];
     const qemu = spawn('qemu-system-x86_64', args, { stdio: ['pipe', 'pipe', 'pipe'] });

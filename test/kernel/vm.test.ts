@@ -285,6 +285,29 @@ for (const kernel of KERNELS) {
         });
       });
 
+      if (device === 'hda') {
+        it("QEMU's HDA output file holds what was played, byte for byte", async () => {
+          const frames = 24000; // half a second of the test pattern, then silence to push it through
+          await session(async (d) => {
+            await ok(d, { type: 'OPEN', fd: 0, stream: 'PLAYBACK', nonblock: false });
+            await ok(d, { type: 'HW_PARAMS', fd: 0, params: HW });
+            await ok(d, { type: 'SW_PARAMS', fd: 0, params: sw(BigInt(BUFFER), BigInt(BUFFER)) });
+            await ok(d, { type: 'PREPARE', fd: 0 });
+            assert.equal((await ok(d, { type: 'WRITEI', fd: 0, frames })).value, BigInt(frames));
+            assert.equal((await ok(d, { type: 'WRITEI', fd: 0, frames: 12000, data: new Uint8Array(12000 * 4) })).value, 12000n);
+            await ok(d, { type: 'DRAIN', fd: 0 });
+          });
+          const vm = await backend.machine();
+          const wav = vm.readHdaWav().subarray(44);
+          const want = new Uint8Array(frames * 4);
+          fillPattern(want, 0, 4);
+          const at = wav.indexOf(Buffer.from(want.subarray(0, 64)));
+          assert.ok(at >= 0, `the pattern's first frames are not in the ${wav.length}-byte output`);
+          assert.equal(at % 4, 0, 'the pattern starts inside a frame');
+          assert.ok(Buffer.from(want).equals(wav.subarray(at, at + want.length)), 'the output differs from what was played');
+        });
+      }
+
       if (device === 'aloop') {
         it('playback reaches capture through the loop bit-exact', async () => {
           await session(async (d) => {
