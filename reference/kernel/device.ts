@@ -54,7 +54,7 @@ export class KernelBackend implements PcmBackend {
     if (this.vm?.alive) return this.vm;
     if (this.vm && !this.vm.alive) throw new VmError(`the ${this.name} VM died; start a new backend`);
     this.booting ??= (async () => {
-      if (this.opts.provision && !findProvisioned(this.opts.kernel, this.opts.cacheDir)) {
+      if (this.opts.provision && !this.opts.kernelDir && !findProvisioned(this.opts.kernel, this.opts.cacheDir)) {
         await kernelSetup({ kernels: [this.opts.kernel], ...(this.opts.cacheDir ? { cacheDir: this.opts.cacheDir } : {}) });
       }
       this.vm = await Vm.boot(this.opts);

@@ -93,6 +93,11 @@ interface Manifest {
   built: string;
 }
 
+/** What is provisioned in a kernel directory (e.g. the `custom-*` one of --kernel-image), or null. */
+export function provisionedAt(dir: string): Provisioned | null {
+  return readProvisioned(dir);
+}
+
 /** What is provisioned for `kernel`, or null when something is missing or stale. */
 export function findProvisioned(kernel: KernelVersion, cacheDir?: string): Provisioned | null {
   return readProvisioned(kernelDir(kernel, cacheDir));
@@ -297,9 +302,18 @@ function provisionDebian(kernel: KernelVersion, root: string, log: (m: string) =
   const t0 = Date.now();
   if (process.getuid?.() !== 0) throw new SetupError(`kernel ${kernel} is not provisioned and apt-get download needs root here: run \`sudo alsa-spec kernel setup\` once, or use --kernel-image/--modules`);
   if (!which('apt-get') || !which('dpkg-deb')) throw new SetupError('apt-get and dpkg-deb are needed to fetch Debian kernels: on another system use --kernel-image and --modules');
-  const apt = new PrivateApt(root, SUITE[kernel], debianMirror());
+  const mirror = debianMirror();
+  const apt = new PrivateApt(root, SUITE[kernel], mirror);
+  const network = (what: string, e: unknown) => new SetupError(
+    `kernel ${kernel}: ${what} failed: ${(e as Error).message}\n` +
+    `What to do: check that this machine reaches the Debian mirror of its apt configuration (${mirror}, suite ${apt.suite}), ` +
+    'then run `alsa-spec kernel setup` again; or point at your own kernel with --kernel-image and --modules.');
   log(`kernel ${kernel}: apt-get update (${apt.suite}, private sources list)`);
-  apt.update();
+  try {
+    apt.update();
+  } catch (e) {
+    throw network('apt-get update', e);
+  }
   const image = newestImage(apt, kernel);
   const release = image.replace(/^linux-image-/, '');
   // The image package itself, and those of its dependencies that carry this release (7.2 splits the
@@ -311,7 +325,11 @@ function provisionDebian(kernel: KernelVersion, root: string, log: (m: string) =
   const missing = pkgs.filter((p) => !readdirSync(debs).some((f) => f.startsWith(`${p}_`)));
   if (missing.length) {
     log(`kernel ${kernel}: apt-get download ${missing.join(' ')}`);
-    apt.download(missing, debs);
+    try {
+      apt.download(missing, debs);
+    } catch (e) {
+      throw network('apt-get download', e);
+    }
   }
   const files = pkgs.map((p) => join(debs, readdirSync(debs).find((f) => f.startsWith(`${p}_`))!));
   const work = mkdtempSync(join(root, 'kernel', `.extract-${kernel}-`));

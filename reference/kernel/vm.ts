@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Command } from '../../spec/device.ts';
 import { parseResponse, stringifyLine, type Hello, type Response, type SessionOp } from '../../spec/protocol.ts';
-import { findProvisioned, type KernelDeviceName, type KernelVersion, type Provisioned } from './setup.ts';
+import { findProvisioned, provisionedAt, type KernelDeviceName, type KernelVersion, type Provisioned } from './setup.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
 
@@ -19,6 +19,9 @@ export interface VmOptions {
   kernel: KernelVersion;
   device: KernelDeviceName;
   cacheDir?: string;
+  /** Boot this provisioned kernel directory instead of <cache>/kernel/<kernel> (your own kernel,
+   * built by `kernel setup --kernel-image … --modules …`). */
+  kernelDir?: string;
   /** From QEMU's start to the agent's hello; default 120 s. */
   bootTimeoutMs?: number;
   /** Memory in MiB; default 1024. */
@@ -74,8 +77,12 @@ export class Vm {
 
   static async boot(opts: VmOptions): Promise<Vm> {
     const t0 = Date.now();
-    const p = findProvisioned(opts.kernel, opts.cacheDir);
-    if (!p) throw new VmError(`kernel ${opts.kernel} is not provisioned: run \`alsa-spec kernel setup\` (as root, once)`);
+    const p = opts.kernelDir ? provisionedAt(opts.kernelDir) : findProvisioned(opts.kernel, opts.cacheDir);
+    if (!p) {
+      throw new VmError(opts.kernelDir
+        ? `${opts.kernelDir} is not a provisioned kernel directory: run \`alsa-spec kernel setup --kernel-image … --modules …\``
+        : `kernel ${opts.kernel} is not provisioned: run \`alsa-spec kernel setup\` (as root, once)`);
+    }
     if (!p.devices.includes(opts.device)) throw new VmError(`kernel ${opts.kernel} (${p.release}) has no modules for ${opts.device}`);
     const agent = await bundleAgent();
     const dir = mkdtempSync(join(tmpdir(), `alsa-spec-vm-${opts.kernel}-${opts.device}-`));

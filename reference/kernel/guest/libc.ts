@@ -25,8 +25,9 @@ export const O_RDWR = 0o2, O_NONBLOCK = 0o4000, O_CLOEXEC = 0o2000000;
 export const F_GETFL = 3, F_SETFL = 4;
 export const PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1;
 export const POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLNVAL = 0x20;
-/** Every input and output event: poll(2) reports only the events asked for (and the errors). */
-export const POLL_ALL = 0x1 | 0x2 | 0x4 | 0x40 | 0x80 | 0x100 | 0x200;
+/** Every event bit: poll(2) passes on only those asked for, besides POLLERR and POLLHUP (not
+ * POLLNVAL, which a disconnected card's poll answers with EPOLLERR). */
+export const POLL_ALL = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x40 | 0x80 | 0x100 | 0x200;
 const SYS_gettid = 186, SYS_finit_module = 313, SYS_delete_module = 176;
 const SIGUSR2 = 12, SA_RESTART = 0x10000000, CLOCK_MONOTONIC = 1, SIGEV_THREAD_ID = 4;
 
