@@ -12,34 +12,22 @@
 //   <kernel>/manifest.json  what was built from what; its presence means "provisioned"
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync,
-} from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import {
+  KERNEL_VERSIONS, SetupError, cacheRoot, findFiles, findProvisioned, kernelDir, readProvisioned, run, which,
+  type KernelVersion, type Provisioned,
+} from './cache.ts';
+import { buildKernelDir, refreshInitramfs, staticBusybox } from './initramfs.ts';
 
-export type KernelVersion = '7.2' | '6.1';
-export const KERNEL_VERSIONS: readonly KernelVersion[] = ['7.2', '6.1'];
-export type KernelDeviceName = 'dummy' | 'aloop' | 'hda';
-export const KERNEL_DEVICES: readonly KernelDeviceName[] = ['dummy', 'aloop', 'hda'];
+export {
+  KERNEL_DEVICES, KERNEL_VERSIONS, SetupError, cacheRoot, findProvisioned, kernelDir, provisionedAt,
+  type KernelDeviceName, type KernelVersion, type Provisioned,
+} from './cache.ts';
+export { DEVICE_MODULES, moduleDepends, staticBusybox } from './initramfs.ts';
 
 /** Debian suite each kernel comes from. */
 const SUITE: Record<KernelVersion, string> = { '7.2': 'trixie-backports', '6.1': 'bookworm' };
-
-/** Modules /init loads before it can reach the host (those built into the kernel are skipped). */
-const BASE_MODULES = ['virtio_pci', 'virtio_console', '9pnet_virtio', '9p'];
-/** Modules each device needs, in load order (dependencies are added before each). The HDA generic
- * codec goes before the controller so that the codec probe finds its driver. */
-export const DEVICE_MODULES: Record<KernelDeviceName, string[]> = {
-  dummy: ['snd_dummy'],
-  aloop: ['snd_aloop'],
-  hda: ['snd_hda_codec_generic', 'snd_hda_intel'],
-};
-
-/** Bumped when the layout or the initramfs changes in a way an old cache does not have. */
-const FORMAT = 2;
 const APT_PACKAGES = { qemu: 'qemu-system-x86', busybox: 'busybox-static', cpio: 'cpio' } as const;
 
 export interface KernelSetupOptions {
@@ -52,69 +40,6 @@ export interface KernelSetupOptions {
   modules?: string;
   /** Progress messages; default: stderr. */
   log?: (msg: string) => void;
-}
-
-export interface Provisioned {
-  kernel: KernelVersion | 'custom';
-  release: string;
-  dir: string;
-  vmlinuz: string;
-  initramfs: string;
-  /** Modules per device that this initramfs can load. */
-  devices: KernelDeviceName[];
-  packages: string[];
-  /** Seconds this call spent on this kernel (0 when it was already provisioned). */
-  seconds: number;
-}
-
-/** A failure with a message that says what to do; the CLI prints it without a stack. */
-export class SetupError extends Error {
-  override name = 'SetupError';
-}
-
-export function cacheRoot(cacheDir?: string): string {
-  return cacheDir ?? process.env.ALSA_SPEC_CACHE ?? join(homedir(), '.cache', 'alsa-spec');
-}
-
-export function kernelDir(kernel: KernelVersion, cacheDir?: string): string {
-  return join(cacheRoot(cacheDir), 'kernel', kernel);
-}
-
-const INIT_SH = fileURLToPath(new URL('./guest/init.sh', import.meta.url));
-const initHash = () => createHash('sha256').update(readFileSync(INIT_SH)).digest('hex').slice(0, 16);
-
-interface Manifest {
-  format: number;
-  kernel: KernelVersion | 'custom';
-  release: string;
-  packages: string[];
-  devices: KernelDeviceName[];
-  init: string;
-  built: string;
-}
-
-/** What is provisioned in a kernel directory (e.g. the `custom-*` one of --kernel-image), or null. */
-export function provisionedAt(dir: string): Provisioned | null {
-  return readProvisioned(dir);
-}
-
-/** What is provisioned for `kernel`, or null when something is missing or stale. */
-export function findProvisioned(kernel: KernelVersion, cacheDir?: string): Provisioned | null {
-  return readProvisioned(kernelDir(kernel, cacheDir));
-}
-
-function readProvisioned(dir: string): Provisioned | null {
-  const mf = join(dir, 'manifest.json');
-  if (!existsSync(mf)) return null;
-  let m: Manifest;
-  try {
-    m = JSON.parse(readFileSync(mf, 'utf8')) as Manifest;
-  } catch {
-    return null;
-  }
-  const vmlinuz = join(dir, 'vmlinuz'), initramfs = join(dir, 'initramfs.cpio.gz');
-  if (m.format !== FORMAT || m.init !== initHash() || !existsSync(vmlinuz) || !existsSync(initramfs)) return null;
-  return { kernel: m.kernel, release: m.release, dir, vmlinuz, initramfs, devices: m.devices, packages: m.packages, seconds: 0 };
 }
 
 /** Why the real-kernel backend cannot be provisioned on this machine, or null when it can. */
@@ -185,33 +110,6 @@ function setupLocked(opts: KernelSetupOptions, log: (m: string) => void): Provis
 // ---------------------------------------------------------------------------------------------
 // Host tools
 
-function which(cmd: string): string | null {
-  for (const d of (process.env.PATH ?? '/usr/bin:/bin').split(':').concat(['/usr/sbin', '/sbin'])) {
-    const p = join(d, cmd);
-    try {
-      if (statSync(p).isFile()) return p;
-    } catch { /* not here */ }
-  }
-  return null;
-}
-
-/** busybox-static's binary: the initramfs has no dynamic loader. */
-export function staticBusybox(): string | null {
-  for (const p of ['/bin/busybox', '/usr/bin/busybox']) {
-    if (existsSync(p) && !elfHasInterpreter(p)) return p;
-  }
-  return null;
-}
-
-/** True when the ELF file at `path` has a PT_INTERP program header (it is dynamically linked). */
-function elfHasInterpreter(path: string): boolean {
-  const b = readFileSync(path);
-  if (b.readUInt32BE(0) !== 0x7f454c46 || b[4] !== 2) return true;
-  const phoff = Number(b.readBigUInt64LE(0x20)), phentsize = b.readUInt16LE(0x36), phnum = b.readUInt16LE(0x38);
-  for (let i = 0; i < phnum; i++) if (b.readUInt32LE(phoff + i * phentsize) === 3) return true;
-  return false;
-}
-
 function missingTools(): string[] {
   const missing: string[] = [];
   if (!which('qemu-system-x86_64')) missing.push(APT_PACKAGES.qemu);
@@ -231,16 +129,6 @@ function ensureTools(log: (m: string) => void): void {
   run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
   const still = missingTools();
   if (still.length) throw new SetupError(`apt-get did not install ${still.join(', ')}: install them by hand`);
-}
-
-function run(cmd: string, args: string[], o: { cwd?: string; env?: NodeJS.ProcessEnv; input?: Buffer } = {}): Buffer {
-  const r = spawnSync(cmd, args, { cwd: o.cwd, env: o.env, input: o.input, maxBuffer: 1 << 30 });
-  if (r.error) throw new SetupError(`${cmd}: ${r.error.message}`);
-  if (r.status !== 0) {
-    const err = r.stderr.toString().trim().split('\n').slice(-5).join('\n');
-    throw new SetupError(`\`${cmd} ${args.join(' ')}\` failed (exit ${r.status}):\n${err}`);
-  }
-  return r.stdout;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -364,134 +252,4 @@ function buildCustom(image: string, modules: string, root: string, log: (m: stri
   const p = buildKernelDir(dir, 'custom', basename(modules), image, modules, [], log);
   p.seconds = (Date.now() - t0) / 1000;
   return p;
-}
-
-function findFiles(dir: string, pred: (p: string) => boolean, dirs = false): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) {
-        if (dirs && pred(p)) out.push(p);
-        walk(p);
-      } else if (!dirs && pred(p)) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Modules and the initramfs
-
-const modName = (file: string) => basename(file).replace(/\.ko(\.xz|\.zst|\.gz)?$/, '').replace(/-/g, '_');
-
-function decompress(file: string): Buffer {
-  if (file.endsWith('.xz')) return run('xz', ['-dc', file]);
-  if (file.endsWith('.zst')) return run('zstd', ['-dcq', file]);
-  if (file.endsWith('.gz')) return run('gzip', ['-dc', file]);
-  return readFileSync(file);
-}
-
-/** The `depends=` entry of a module's .modinfo section (NUL-separated key=value strings). */
-export function moduleDepends(ko: Buffer): string[] {
-  const key = Buffer.from('\0depends=');
-  const at = ko.indexOf(key);
-  if (at < 0) return [];
-  const start = at + key.length, end = ko.indexOf(0, start);
-  const s = ko.subarray(start, end).toString();
-  return s ? s.split(',').map((d) => d.replace(/-/g, '_')) : [];
-}
-
-/**
- * Builds <dir>/{vmlinuz, modules/, initramfs.cpio.gz, manifest.json} from a kernel image and a
- * modules directory (containing kernel/...). Modules are decompressed; each device's load order
- * lists its dependencies first, as read from the modules' own `depends=`.
- */
-function buildKernelDir(
-  dir: string, kernel: KernelVersion | 'custom', release: string, vmlinuz: string, modulesDir: string,
-  packages: string[], log: (m: string) => void,
-): Provisioned {
-  const busybox = staticBusybox();
-  if (!busybox) throw new SetupError(`no static busybox: install ${APT_PACKAGES.busybox}`);
-  rmSync(dir, { recursive: true, force: true });
-  const modOut = join(dir, 'modules');
-  mkdirSync(modOut, { recursive: true });
-  copyFileSync(vmlinuz, join(dir, 'vmlinuz'));
-
-  const byName = new Map<string, string>();
-  for (const f of findFiles(modulesDir, (p) => /\.ko(\.xz|\.zst|\.gz)?$/.test(p))) byName.set(modName(f), f);
-  const loaded = new Map<string, string[]>(); // name -> depends
-  const load = (name: string): boolean => {
-    if (loaded.has(name)) return true;
-    const f = byName.get(name);
-    if (!f) return false; // built into the kernel (the guest checks the feature itself)
-    const ko = decompress(f);
-    writeFileSync(join(modOut, `${name}.ko`), ko);
-    const deps = moduleDepends(ko);
-    loaded.set(name, deps);
-    for (const d of deps) if (!load(d)) throw new SetupError(`${name} depends on ${d}, which is not in ${modulesDir}`);
-    return true;
-  };
-  const order = (roots: string[]): string[] => {
-    const out: string[] = [];
-    const visit = (n: string) => {
-      if (out.includes(n) || !loaded.has(n)) return;
-      for (const d of loaded.get(n)!) visit(d);
-      out.push(n);
-    };
-    roots.forEach(visit);
-    return out;
-  };
-  for (const m of BASE_MODULES) load(m);
-  writeFileSync(join(modOut, 'base.order'), order(BASE_MODULES).join('\n') + '\n');
-  const baseSet = new Set(order(BASE_MODULES));
-  const devices: KernelDeviceName[] = [];
-  for (const dev of KERNEL_DEVICES) {
-    const roots = DEVICE_MODULES[dev];
-    if (!roots.every((m) => load(m))) {
-      log(`  ${dev}: modules ${roots.join(', ')} not found, device left out`);
-      continue;
-    }
-    writeFileSync(join(modOut, `${dev}.order`), order(roots).filter((m) => !baseSet.has(m)).join('\n') + '\n');
-    devices.push(dev);
-  }
-  log(`  ${loaded.size} modules: ${[...loaded.keys()].join(' ')}`);
-
-  buildInitramfs(dir, busybox);
-  const manifest: Manifest = { format: FORMAT, kernel, release, packages, devices, init: initHash(), built: new Date().toISOString() };
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-  return {
-    kernel, release, dir, vmlinuz: join(dir, 'vmlinuz'), initramfs: join(dir, 'initramfs.cpio.gz'), devices, packages, seconds: 0,
-  };
-}
-
-/** Packs /init, /bin/busybox, /modules and the mount points /init needs into <dir>/initramfs.cpio.gz. */
-function buildInitramfs(dir: string, busybox: string): void {
-  const modOut = join(dir, 'modules');
-  const tree = mkdtempSync(join(dirname(dir), `.initramfs-`));
-  try {
-    for (const d of ['bin', 'dev', 'proc', 'sys', 'host', 'tmp']) mkdirSync(join(tree, d));
-    copyFileSync(busybox, join(tree, 'bin', 'busybox'));
-    copyFileSync(INIT_SH, join(tree, 'init'));
-    execFileSync('chmod', ['755', join(tree, 'init'), join(tree, 'bin', 'busybox')]);
-    execFileSync('cp', ['-a', modOut, join(tree, 'modules')]);
-    const list = execFileSync('find', ['.', '-mindepth', '1'], { cwd: tree });
-    const cpio = run('cpio', ['-o', '-H', 'newc', '--quiet', '-R', '0:0'], { cwd: tree, input: list });
-    writeFileSync(join(dir, 'initramfs.cpio.gz'), gzipSync(cpio));
-  } finally {
-    rmSync(tree, { recursive: true, force: true });
-  }
-}
-
-/** An existing kernel directory whose only stale part is /init: rebuild the initramfs alone. */
-function refreshInitramfs(dir: string, log: (m: string) => void): Provisioned | null {
-  const mf = join(dir, 'manifest.json'), busybox = staticBusybox();
-  if (!existsSync(mf) || !existsSync(join(dir, 'modules', 'base.order')) || !existsSync(join(dir, 'vmlinuz')) || !busybox) return null;
-  const m = JSON.parse(readFileSync(mf, 'utf8')) as Manifest;
-  if (m.format !== FORMAT) return null;
-  log(`kernel ${m.kernel}: /init changed, rebuilding the initramfs`);
-  buildInitramfs(dir, busybox);
-  writeFileSync(mf, JSON.stringify({ ...m, init: initHash() }, null, 2) + '\n');
-  return readProvisioned(dir);
 }
