@@ -91,6 +91,7 @@ export class Vm {
     const append = [
       'console=ttyS0', 'panic=-1', 'loglevel=4',
       `alsa_spec.root=${ROOT}`, `alsa_spec.node=${process.execPath}`, `alsa_spec.device=${opts.device}`, `alsa_spec.agent=${agent}`,
+      `alsa_spec.modules=${join(p.dir, 'modules')}`,
     ].join(' ');
     const args = [
       '-accel', 'tcg', '-smp', '1', '-m', String(opts.memoryMiB ?? 1024), '-nodefaults', '-no-reboot', '-display', 'none',

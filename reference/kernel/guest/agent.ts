@@ -49,7 +49,9 @@ async function main(): Promise<void> {
   const name = process.env.ALSA_SPEC_DEVICE as GuestDeviceName;
   const dev = GUEST_DEVICES[name];
   if (!dev) throw new Error(`ALSA_SPEC_DEVICE=${name}: not one of ${Object.keys(GUEST_DEVICES).join(', ')}`);
-  const modules = loadModules(process.env.ALSA_SPEC_MODULES ?? '/tmp/alsa-spec-modules', dev);
+  const modulesDir = process.env.ALSA_SPEC_MODULES;
+  if (!modulesDir) throw new Error('ALSA_SPEC_MODULES is not set');
+  const modules = loadModules(modulesDir, dev);
   await waitCard(dev, 10000);
   const release = kernelRelease();
   const kernel = release.startsWith('6.1') ? '6.1' : release.startsWith('7.2') ? '7.2' : release.split('.').slice(0, 2).join('.');

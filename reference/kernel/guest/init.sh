@@ -12,7 +12,7 @@ say() { echo "alsa-spec-init: $*"; }
 fail() { say "FAILED: $*"; poweroff -f; }
 
 arg() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^alsa_spec\.$1=//p"; }
-ROOT=$(arg root); NODE=$(arg node); DEVICE=$(arg device); AGENT=$(arg agent)
+ROOT=$(arg root); NODE=$(arg node); DEVICE=$(arg device); AGENT=$(arg agent); MODULES=$(arg modules)
 say "kernel $(uname -r), device $DEVICE"
 
 for m in $(cat /modules/base.order); do
@@ -21,10 +21,9 @@ done
 
 mkdir -p /host
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro host /host || fail "mount 9p host"
+# Nothing else of the host is covered: the project and the cache may live anywhere, /tmp included.
 mount --bind /proc /host/proc && mount --bind /sys /host/sys && mount --bind /dev /host/dev \
   || fail "bind /proc /sys /dev into /host"
-mount -t tmpfs -o size=64m tmpfs /host/tmp || fail "tmpfs /host/tmp"
-cp -a /modules /host/tmp/alsa-spec-modules
 
 PORT=
 for p in /sys/class/virtio-ports/*; do
@@ -33,8 +32,9 @@ done
 [ -n "$PORT" ] || fail "no virtio-serial port named alsa-spec.agent"
 say "starting agent on $PORT"
 # The agent is the host's bundle of reference/kernel/guest/agent.ts (reference/kernel/vm.ts).
-chroot /host /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/tmp TMPDIR=/tmp \
-  ALSA_SPEC_MODULES=/tmp/alsa-spec-modules ALSA_SPEC_DEVICE="$DEVICE" ROOT="$ROOT" \
+# The agent loads the device's modules from the host's copy of this initramfs's /modules.
+chroot /host /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/ \
+  ALSA_SPEC_MODULES="$MODULES" ALSA_SPEC_DEVICE="$DEVICE" ROOT="$ROOT" \
   "$NODE" --enable-source-maps "$AGENT" \
   0<>"$PORT" 1>&0  # one open: a virtio port admits one at a time
 say "agent exited with status $?"
