@@ -122,8 +122,6 @@ export function decodeHwCaps(b: Uint8Array): HwCaps {
   };
 }
 
-export const hwInfoWord = (b: Uint8Array) => dv(b).getUint32(off(HW_PARAMS, 'info'), true);
-export const hwAccessModes = (b: Uint8Array): Access[] => maskBits(dv(b), HW_PARAM.ACCESS).flatMap((x) => ACCESS[x] ?? []);
 
 // ---------------------------------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ export const POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLNVAL = 0x20;
 /** Every event bit: poll(2) passes on only those asked for, besides POLLERR and POLLHUP (not
  * POLLNVAL, which a disconnected card's poll answers with EPOLLERR). */
 export const POLL_ALL = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x40 | 0x80 | 0x100 | 0x200;
-const SYS_gettid = 186, SYS_finit_module = 313, SYS_delete_module = 176;
+const SYS_gettid = 186, SYS_finit_module = 313;
 const SIGUSR2 = 12, SA_RESTART = 0x10000000, CLOCK_MONOTONIC = 1, SIGEV_THREAD_ID = 4;
 
 export type Ptr = unknown;
@@ -125,7 +125,6 @@ export function finitModule(path: string, params: string): Res {
   close(fd.value);
   return e ?? r;
 }
-export const deleteModule = (name: string): Res => res(c_syscall(SYS_delete_module, 'const char *', name, 'int', O_NONBLOCK) as bigint);
 
 // -- deadlines ---------------------------------------------------------------------------------
 
