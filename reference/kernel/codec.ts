@@ -1,7 +1,7 @@
 // x86_64 codecs of the PCM ABI structs, on the layouts of spec/abi/structs.ts. Pure functions over
 // bytes: the guest agent hands the buffers to ioctl(2); the tests check them against gcc and the
 // kernel's own answers.
-import { ACCESS, ACCESS_VALUE, FORMATS, HW_PARAM, INFO, LONG_MAX, type Access, type Format, type InfoFlag } from '../../spec/abi/params.ts';
+import { ACCESS, ACCESS_VALUE, FORMATS, HW_PARAM, INFO, LONG_MAX, type Format, type InfoFlag } from '../../spec/abi/params.ts';
 import { pcmStateName } from '../../spec/abi/states.ts';
 import {
   CHANNEL_INFO, HW_PARAMS, MMAP_CONTROL, MMAP_STATUS, PCM_INFO, STATUS, SW_PARAMS, SYNC_PTR, SYNC_PTR32, XFERI,
