@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { KernelBackend } from '../../reference/kernel/device.ts';
 import { findProvisioned } from '../../reference/kernel/setup.ts';
@@ -14,6 +14,12 @@ const notReady = await kernelsReady(['7.2']);
 const real = notReady ? null : findProvisioned('7.2');
 const skip = notReady ?? false;
 if (skip) console.log(`# skipped: VM failure handling: ${skip}`);
+
+/** A failed boot keeps its console log for the user and names it: the tests clean up after themselves. */
+function dropLogDir(e: Error): void {
+  const log = /\((\/[^)]*\/console\.log)\)/.exec(e.message)?.[1];
+  if (log) rmSync(dirname(log), { recursive: true, force: true });
+}
 
 describe('VM failure handling', { skip }, () => {
   it('a kernel that cannot start /init fails fast, naming the kernel and showing the console', async () => {
@@ -30,6 +36,7 @@ describe('VM failure handling', { skip }, () => {
         assert.match(e.message, /kernel 7\.2 .*did not start the guest agent: (QEMU exited|the channel closed)/);
         assert.match(e.message, /Kernel panic|VFS/);
         assert.match(e.message, /What to do/);
+        dropLogDir(e);
         return true;
       });
       assert.ok(Date.now() - t < 30_000, 'a panicking kernel is reported without waiting for the boot timeout');
@@ -40,7 +47,11 @@ describe('VM failure handling', { skip }, () => {
 
   it('a guest that says nothing within the boot timeout is killed and reported', async () => {
     const t = Date.now();
-    await assert.rejects(Vm.boot({ kernel: '7.2', device: 'dummy', bootTimeoutMs: 1500 }), /no hello within 1\.5 s/);
+    await assert.rejects(Vm.boot({ kernel: '7.2', device: 'dummy', bootTimeoutMs: 1500 }), (e: Error) => {
+      assert.match(e.message, /no hello within 1\.5 s/);
+      dropLogDir(e);
+      return true;
+    });
     assert.ok(Date.now() - t < 10_000);
   });
 
