@@ -12,7 +12,7 @@ import type { Command, HwCaps } from '../spec/device.ts';
 import type { KernelVersion, PcmContext, StreamCtx } from '../machines/pcm/context.ts';
 import { decide } from '../machines/pcm/decide.ts';
 import { regionsOf } from '../machines/pcm/machine.ts';
-import { pathEvents } from './generators.ts';
+import { pathEvents, type PathGeometry } from './generators.ts';
 import { machineFor, Model } from './model.ts';
 import { pathTo, traverse } from './traverse.ts';
 
@@ -76,6 +76,9 @@ export interface ExploreOptions {
   kernel: KernelVersion;
   /** Default: SCENARIOS[files]. */
   scenarios?: readonly Scenario[];
+  /** Period and rate of the configurations paths set (generators.REAL_TIME_GEOMETRY for a device
+   * that runs in real time); default the smallest the caps admit. */
+  geometry?: PathGeometry;
 }
 
 const isPage = (c: Command) => (c.type === 'MMAP' || c.type === 'MUNMAP') && c.area !== 'DATA';
@@ -141,7 +144,7 @@ const plans = new Map<string, PathPlan>();
 export function planPathsCached(opts: ExploreOptions): PathPlan {
   // Paths are command sequences: a plan made under one kernel's rules serves the other too (the
   // replay follows the backend's own), so the kernel is not part of the key.
-  const key = JSON.stringify([opts.files, opts.caps, opts.scenarios?.map((s) => s.name)]);
+  const key = JSON.stringify([opts.files, opts.caps, opts.scenarios?.map((s) => s.name), opts.geometry]);
   let p = plans.get(key);
   if (!p) plans.set(key, (p = planPaths(opts)));
   return p;
@@ -157,7 +160,7 @@ export function planPaths(opts: ExploreOptions): PathPlan {
   let truncated = false;
   for (const sc of opts.scenarios ?? SCENARIOS[opts.files]) {
     let memo: { snap: Snap; events: Command[] } | null = null;
-    const eventsOf = (snap: Snap) => (memo?.snap === snap ? memo.events : (memo = { snap, events: pathEvents(snap.context, opts.caps) }).events);
+    const eventsOf = (snap: Snap) => (memo?.snap === snap ? memo.events : (memo = { snap, events: pathEvents(snap.context, opts.caps, opts.geometry) }).events);
     const t = traverse<Snap, Command>(machine as unknown as AnyStateMachine, { caps: opts.caps, kernel: opts.kernel, files: opts.files }, {
       expand: (snap) => eventsOf(snap).filter((c) => sc.filter(c, snap.context)),
       probe: (snap) => (sc.probeOwn ? [] : eventsOf(snap)),

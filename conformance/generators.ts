@@ -10,15 +10,30 @@ import type { PcmContext } from '../machines/pcm/context.ts';
 
 const clamp = (v: number, r: { min: number; max: number }) => Math.min(Math.max(v, r.min), r.max);
 
-/** The smallest configuration the caps admit for `access`: periods of ≥ period_bytes.min. */
-export function smallConfig(caps: HwCaps, access: Access, periods = 2): HwConfig {
+/**
+ * A device whose clock is not the test's needs periods long enough for the harness to act within
+ * one (a command and its observations take milliseconds under emulation): the geometry paths and
+ * random sequences use on such a device. 43 ms periods at 48 kHz.
+ */
+export const REAL_TIME_GEOMETRY = { rate: 48000, period: 2048 } as const;
+export type PathGeometry = { rate: number; period: number };
+
+/** The smallest configuration the caps admit for `access`: periods of ≥ period_bytes.min; with a
+ * geometry, its period and rate as far as the caps allow. */
+export function smallConfig(caps: HwCaps, access: Access, periods = 2, geometry?: PathGeometry): HwConfig {
   const format: Format = caps.formats.includes('S16_LE') ? 'S16_LE' : caps.formats[0]!;
   const channels = clamp(2, caps.channels);
   const frameBytes = (FORMATS[format].bits / 8) * channels;
+  const n = clamp(periods, caps.periods);
   let period = 1;
   while (period * frameBytes < caps.period_bytes.min) period *= 2;
-  const rate = caps.rates.list?.[0] ?? clamp(48000, caps.rates);
-  return { access, format, channels, rate, period_size: period, periods: clamp(periods, caps.periods) };
+  if (geometry) {
+    const most = Math.min(caps.period_bytes.max, Math.floor(caps.buffer_bytes_max / n));
+    while (period < geometry.period && period * 2 * frameBytes <= most) period *= 2;
+  }
+  const want = geometry?.rate ?? 48000;
+  const rate = caps.rates.list ? (caps.rates.list.includes(want) ? want : caps.rates.list[0]!) : clamp(want, caps.rates);
+  return { access, format, channels, rate, period_size: period, periods: n };
 }
 
 const accessModes = (caps: HwCaps): Access[] => {
@@ -31,10 +46,10 @@ const accessModes = (caps: HwCaps): Access[] => {
 };
 
 /** The configurations paths try: one per access mode, plus one the driver must refuse. */
-export function pathConfigs(caps: HwCaps): HwConfig[] {
+export function pathConfigs(caps: HwCaps, geometry?: PathGeometry): HwConfig[] {
   const modes = accessModes(caps);
-  const valid = modes.map((a) => smallConfig(caps, a));
-  const bad = { ...smallConfig(caps, modes[0] ?? 'RW_INTERLEAVED'), channels: caps.channels.max + 1 };
+  const valid = modes.map((a) => smallConfig(caps, a, 2, geometry));
+  const bad = { ...smallConfig(caps, modes[0] ?? 'RW_INTERLEAVED', 2, geometry), channels: caps.channels.max + 1 };
   return [...valid, bad];
 }
 
@@ -58,7 +73,7 @@ export function pathSwParams(period: bigint, buffer: bigint, boundary: bigint): 
 }
 
 /** Events for one file slot in the state `ctx` shows. */
-function fileEvents(ctx: PcmContext, fd: number, caps: Partial<Record<StreamDir, HwCaps>>): Command[] {
+function fileEvents(ctx: PcmContext, fd: number, caps: Partial<Record<StreamDir, HwCaps>>, geometry?: PathGeometry): Command[] {
   const s = ctx.streams[fd]!;
   const opens: Command[] = [];
   if (s.state === 'CLOSED') {
@@ -67,7 +82,7 @@ function fileEvents(ctx: PcmContext, fd: number, caps: Partial<Record<StreamDir,
     }
   }
   const c = caps[s.dir];
-  const cfgs = c ? pathConfigs(c) : [];
+  const cfgs = c ? pathConfigs(c, geometry) : [];
   const hw = s.hw;
   const period = hw?.periodSize ?? 16n;
   const buffer = hw?.bufferSize ?? 32n;
@@ -149,9 +164,9 @@ function fileEvents(ctx: PcmContext, fd: number, caps: Partial<Record<StreamDir,
 }
 
 /** Events a path may take from a state: every file's, and the card-wide ones. */
-export function pathEvents(ctx: PcmContext, caps: Partial<Record<StreamDir, HwCaps>>): Command[] {
+export function pathEvents(ctx: PcmContext, caps: Partial<Record<StreamDir, HwCaps>>, geometry?: PathGeometry): Command[] {
   const out: Command[] = [];
-  for (let fd = 0; fd < ctx.files; fd++) out.push(...fileEvents(ctx, fd, caps));
+  for (let fd = 0; fd < ctx.files; fd++) out.push(...fileEvents(ctx, fd, caps, geometry));
   out.push({ type: 'SUSPEND' }, { type: 'DISCONNECT' });
   return out;
 }
@@ -159,12 +174,15 @@ export function pathEvents(ctx: PcmContext, caps: Partial<Record<StreamDir, HwCa
 // ---- random sequences ----
 
 const PERIODS = [64, 256, 1024, 4096];
+/** On a device that runs in real time: periods of 21 to 85 ms at 48 kHz (shorter ones would
+ * interrupt faster than an emulated guest keeps up). */
+export const REAL_TIME_PERIODS = [1024, 2048, 4096];
 
 /** Random command sequences over realistic geometries, on `files` file slots. */
-export function commandArbitrary(caps: Partial<Record<StreamDir, HwCaps>>, files: 1 | 2): fc.Arbitrary<Command> {
+export function commandArbitrary(caps: Partial<Record<StreamDir, HwCaps>>, files: 1 | 2, realTime = false): fc.Arbitrary<Command> {
   const dirs = Object.keys(caps) as StreamDir[];
   const fd = fc.integer({ min: 0, max: files - 1 });
-  const frames = fc.oneof(fc.constantFrom(0, 1, 63, 64, 256, 1000, 1024, 4096, 8192), fc.integer({ min: 0, max: 20000 }));
+  const frames = fc.oneof(fc.constantFrom(0, 1, 63, 64, 256, 1000, 1024, 4096, 8192), fc.integer({ min: 0, max: realTime ? 8192 : 20000 }));
   const big = fc.oneof(
     fc.bigInt({ min: 0n, max: 20000n }),
     fc.constantFrom(0n, 1n, 1n << 30n, 1n << 62n, (1n << 62n) + 1n, (1n << 64n) - 1n),
@@ -174,8 +192,10 @@ export function commandArbitrary(caps: Partial<Record<StreamDir, HwCaps>>, files
     access: fc.constantFrom<Access>(...accessModes(anyCaps), 'MMAP_NONINTERLEAVED'),
     format: fc.constantFrom<Format>(...anyCaps.formats, 'S24_3LE'),
     channels: fc.integer({ min: 0, max: anyCaps.channels.max + 1 }),
-    rate: fc.constantFrom(8000, 44100, 48000, 96000, 4000),
-    period_size: fc.oneof(fc.constantFrom(...PERIODS), fc.integer({ min: 0, max: 1 << 16 })),
+    rate: realTime ? fc.constantFrom(44100, 48000, 4000) : fc.constantFrom(8000, 44100, 48000, 96000, 4000),
+    period_size: realTime
+      ? fc.oneof(fc.constantFrom(...REAL_TIME_PERIODS), fc.integer({ min: 1024, max: 8192 }), fc.constant(0))
+      : fc.oneof(fc.constantFrom(...PERIODS), fc.integer({ min: 0, max: 1 << 16 })),
     periods: fc.integer({ min: 0, max: 8 }),
   });
   const swParams = fc.record({

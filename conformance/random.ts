@@ -6,7 +6,7 @@ import type { StreamDir } from '../spec/abi/states.ts';
 import type { Command, HwCaps, PcmBackend } from '../spec/device.ts';
 import type { KernelVersion } from '../machines/pcm/context.ts';
 import { stringify } from './codec.ts';
-import { commandArbitrary } from './generators.ts';
+import { commandArbitrary, REAL_TIME_PERIODS } from './generators.ts';
 import { Model } from './model.ts';
 import { runSequence, type RunResult } from './session.ts';
 
@@ -20,6 +20,10 @@ export interface RandomOptions {
   maxCommands: number;
   /** fast-check's counterexample path, to replay one shrunk case. */
   path?: string;
+  /** The device runs in real time: geometries it keeps up with, and a bounded shrink (each
+   * attempt is a run on the device: past `shrinkRuns` attempts the smallest failure so far stands). */
+  realTime?: boolean;
+  shrinkRuns?: number;
 }
 
 export interface RandomOutcome {
@@ -32,7 +36,7 @@ export interface RandomOutcome {
   failure?: { commands: Command[]; path: string; result: RunResult; message: string };
 }
 
-function prelude(caps: Partial<Record<StreamDir, HwCaps>>, files: 1 | 2): fc.Arbitrary<Command[]> {
+function prelude(caps: Partial<Record<StreamDir, HwCaps>>, files: 1 | 2, realTime: boolean): fc.Arbitrary<Command[]> {
   const dirs = (['PLAYBACK', 'CAPTURE'] as const).filter((d) => caps[d]);
   const setup = (fd: number, dir: StreamDir) => {
     const c = caps[dir]!;
@@ -41,7 +45,7 @@ function prelude(caps: Partial<Record<StreamDir, HwCaps>>, files: 1 | 2): fc.Arb
       .record({
         nonblock: fc.boolean(),
         access,
-        period: fc.constantFrom(64, 256, 1024, 4096),
+        period: realTime ? fc.constantFrom(...REAL_TIME_PERIODS) : fc.constantFrom(64, 256, 1024, 4096),
         periods: fc.constantFrom(2, 4),
         start: fc.constantFrom('one', 'one', 'one', 'period', 'full', 'never'),
         stop: fc.constantFrom('full', 'full', 'full', 'boundary', 'double'),
@@ -67,9 +71,9 @@ function prelude(caps: Partial<Record<StreamDir, HwCaps>>, files: 1 | 2): fc.Arb
   return fc.tuple(...slots).map((parts) => parts.flat());
 }
 
-export function sequenceArbitrary(caps: Partial<Record<StreamDir, HwCaps>>, files: 1 | 2, maxCommands: number): fc.Arbitrary<Command[]> {
+export function sequenceArbitrary(caps: Partial<Record<StreamDir, HwCaps>>, files: 1 | 2, maxCommands: number, realTime = false): fc.Arbitrary<Command[]> {
   return fc
-    .tuple(prelude(caps, files), fc.array(commandArbitrary(caps, files), { minLength: 1, maxLength: maxCommands }))
+    .tuple(prelude(caps, files, realTime), fc.array(commandArbitrary(caps, files, realTime), { minLength: 1, maxLength: maxCommands }))
     .map(([setup, body]) => [...setup, ...body]);
 }
 
@@ -78,7 +82,9 @@ export async function randomRun(opts: RandomOptions): Promise<RandomOutcome> {
   const covered: RunResult = {
     status: 'PASS', steps: [], rules: new Set(), passedRules: new Set(), failedRules: new Set(), edges: [], transitions: [], states: [],
   };
-  const property = fc.asyncProperty(sequenceArbitrary(opts.caps, opts.files, opts.maxCommands), async (commands) => {
+  let shrinkLeft = opts.shrinkRuns ?? Infinity;
+  const property = fc.asyncProperty(sequenceArbitrary(opts.caps, opts.files, opts.maxCommands, opts.realTime), async (commands) => {
+    if (lastFailure && shrinkLeft-- <= 0) return true; // out of shrink budget: the last failure stands
     const device = await opts.backend.open();
     try {
       const result = await runSequence(new Model({ caps: opts.caps, kernel: opts.kernel, files: opts.files }), device, commands);

@@ -8,6 +8,7 @@ import { allEdges, twoFileEdges } from '../machines/pcm/decide.ts';
 import { canonical, describe, stringify } from './codec.ts';
 import { runDataTests } from './data.ts';
 import { planPathsCached } from './explore.ts';
+import type { PathGeometry } from './generators.ts';
 import { Model } from './model.ts';
 import { commandsArg, randomRun } from './random.ts';
 import { SCENARIOS } from './scenarios.ts';
@@ -28,6 +29,9 @@ export interface SuiteOptions {
   progress?: Progress;
   /** Only these tests (by id prefix). */
   only?: string;
+  /** Period and rate of the paths' configurations (generators.REAL_TIME_GEOMETRY for a device
+   * whose interrupts an emulated guest must keep up with); default the smallest the caps admit. */
+  geometry?: PathGeometry;
 }
 
 export interface SuiteRun {
@@ -42,6 +46,13 @@ export interface SuiteRun {
 }
 
 const MACHINE_ID = { 1: 'pcm', 2: 'pcm2' } as const;
+
+/** Rules only a device whose clock is not the test's exercises (ring-core profile `wall`, the
+ * kernel backend). */
+const REAL_TIME_RULES: readonly RuleId[] = ['device.advance.observed'];
+
+/** Shrink attempts of a failing random sequence on a real-time device (each is a run on it). */
+const REAL_TIME_SHRINK_RUNS = 60;
 
 function trace(r: RunResult): TraceStep[] {
   return r.steps.map((s) => ({
@@ -76,12 +87,16 @@ export async function runPcmSuite(backend: PcmBackend, opts: SuiteOptions): Prom
   const info = probe.info;
   await probe.dispose();
   const run: SuiteRun = { tests: [], machines: {}, passedRules: new Set(), failedRules: new Set(), unsupportedRules: new Set(), planning: [] };
+  // On a virtual clock the hardware moves only when told: there is no progress to observe.
+  if (info.virtualClock) for (const r of REAL_TIME_RULES) run.unsupportedRules.add(r);
   const want = (id: string) => !opts.only || id.startsWith(opts.only);
   const both = info.streams.PLAYBACK !== undefined && info.streams.CAPTURE !== undefined;
+  // A device that runs in real time: random sequences in geometries a harness keeps up with.
+  const realTime = !info.virtualClock;
   for (const files of both ? ([1, 2] as const) : ([1] as const)) {
     const t0 = performance.now();
     opts.progress?.phase(`planning paths (${files} file${files > 1 ? 's' : ''})`, 1);
-    const plan = planPathsCached({ files, caps: info.streams, kernel: info.follows });
+    const plan = planPathsCached({ files, caps: info.streams, kernel: info.follows, ...(opts.geometry ? { geometry: opts.geometry } : {}) });
     opts.progress?.tick();
     run.planning.push({ files, states: plan.states, transitions: plan.transitions, paths: plan.paths.length, ms: Math.round(performance.now() - t0) });
     opts.progress?.phase(`paths (${files} file${files > 1 ? 's' : ''})`, plan.paths.length);
@@ -110,7 +125,10 @@ export async function runPcmSuite(backend: PcmBackend, opts: SuiteOptions): Prom
     const id = `random/${files}`;
     if (!want(id) || opts.randomRuns === 0) continue;
     opts.progress?.phase(`random sequences (${files} file${files > 1 ? 's' : ''})`, 1);
-    const rr = await randomRun({ backend, caps: info.streams, kernel: info.follows, files, seed: opts.seed, runs: opts.randomRuns, maxCommands: opts.maxCommands });
+    const rr = await randomRun({
+      backend, caps: info.streams, kernel: info.follows, files, seed: opts.seed, runs: opts.randomRuns, maxCommands: opts.maxCommands,
+      ...(realTime ? { realTime, shrinkRuns: REAL_TIME_SHRINK_RUNS } : {}),
+    });
     opts.progress?.tick();
     const title = `the backend agrees with the model on ${rr.runs} random sequences of up to ${opts.maxCommands} commands after a random setup (seed ${opts.seed})`;
     record(run, files, rr.covered);

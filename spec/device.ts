@@ -98,21 +98,43 @@ export type DeviceCommand =
   /** A system suspend and wake-up (snd_pcm_suspend_all, then the card back in D0). */
   | { type: 'SUSPEND' }
   /** The card is unplugged (snd_card_disconnect). */
-  | { type: 'DISCONNECT' };
+  | { type: 'DISCONNECT' }
+  /** What a real device was seen to do (device.advance.observed): `irq`, its period interrupts
+   * ran up to `hw_ptr`; `pointer`, its DMA position is there for the next hwsync; `wait`, the
+   * waits of the command just taken ended with hw_ptr there. Only the model takes it: the
+   * conformance runner sends it when a backend's clock is not virtual. */
+  | { type: 'MOVED'; fd: Fd; hw_ptr: bigint; how: MoveKind };
+
+export type MoveKind = 'irq' | 'pointer' | 'wait';
 
 /**
  * The test pattern a backend writes when WRITEI/WRITE/… carry no data: byte `b` of the `n`-th frame
- * transferred on a file since its OPEN (counting from 0). Distinct for neighbouring frames and
- * bytes, never all zero, so lost, repeated or reordered frames show.
+ * transferred on a file since its OPEN (counting from 0). Each 4-byte word of a frame is a 32-bit
+ * hash (lowbias32, a bijection) of the frame and the word's place, each byte with its low bit set:
+ * never zero (silence), and 28 bits that tell frames apart, so lost, repeated or reordered frames
+ * show and a captured frame names its index (conformance/data.ts).
  */
 export function patternByte(frame: number, byte: number): number {
-  return (Math.imul(frame, 0x9e3779b1) + Math.imul(byte + 1, 0x85ebca6b)) >>> 24 | 1;
+  return ((patternWord(frame, byte >>> 2) >>> ((byte & 3) * 8)) & 0xff) | 1;
+}
+
+function patternWord(frame: number, word: number): number {
+  let x = (frame + Math.imul(word, 0x9e3779b9)) >>> 0;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b);
+  x ^= x >>> 16;
+  return x >>> 0;
 }
 
 /** Fills `dst` with the pattern of `dst.length / frameBytes` frames starting at frame `first`. */
 export function fillPattern(dst: Uint8Array, first: number, frameBytes: number): void {
   for (let i = 0, n = first; i < dst.length; n++) {
-    for (let b = 0; b < frameBytes && i < dst.length; b++, i++) dst[i] = patternByte(n, b);
+    for (let b = 0; b < frameBytes && i < dst.length; b += 4) {
+      const w = patternWord(n, b >>> 2) | 0x01010101;
+      for (let k = 0; k < 4 && b + k < frameBytes && i < dst.length; k++, i++) dst[i] = (w >>> (k * 8)) & 0xff;
+    }
   }
 }
 

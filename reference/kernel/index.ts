@@ -5,4 +5,4 @@ export {
   type KernelDeviceName, type KernelSetupOptions, type KernelVersion, type Provisioned,
 } from './setup.ts';
 export { Vm, VmError, bundleAgent, type VmOptions } from './vm.ts';
-export { UNSUPPORTED } from './guest/session.ts';
+export { unsupported } from './guest/session.ts';

@@ -11,6 +11,8 @@ export type { RuntimeView } from './inspect.ts';
 
 export interface RingCoreBackend extends PcmBackend {
   open(): RingCoreDevice;
+  /** What the playback devices of the open sessions consumed since the last call (their sinks). */
+  played(): Promise<Uint8Array>;
 }
 
 export function ringCoreBackend(options: RingCoreOptions = {}): RingCoreBackend {
@@ -21,7 +23,19 @@ export function ringCoreBackend(options: RingCoreOptions = {}): RingCoreBackend 
     open() {
       const d = new RingCoreDevice(opts);
       live.add(d);
+      const dispose = d.dispose.bind(d);
+      d.dispose = () => {
+        live.delete(d);
+        dispose();
+      };
       return d;
+    },
+    async played() {
+      const parts = [...live].map((d) => d.takeSink());
+      const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+      let at = 0;
+      for (const p of parts) out.set(p, at), (at += p.length);
+      return out;
     },
     shutdown() {
       for (const d of live) d.dispose();

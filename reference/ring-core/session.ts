@@ -103,6 +103,7 @@ export class RingCoreDevice implements PcmDevice {
       if (area === 'DATA') s.mmapCount++;
       return ok();
     }
+    if (cmd.type === 'MOVED') return { ok: false, errno: 'EOPNOTSUPP', unsupported: 'MOVED tells the model what a device did; the ring core keeps its own clock' };
     return fileOp(file, cmd, (fd) => this.files.get(fd));
   }
 

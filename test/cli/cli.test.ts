@@ -24,7 +24,7 @@ test('an unknown option or a bad value exits 2 with a message', () => {
   assert.match(seed.stderr, /--seed must be a non-negative integer/);
   const profile = cli('check', '--profile', 'nope', '--no-report', '--no-progress');
   assert.equal(profile.status, 2);
-  assert.match(profile.stderr, /unknown ring-core profile 'nope' \(profiles: full, 6\.1, basic\)/);
+  assert.match(profile.stderr, /unknown ring-core profile 'nope' \(profiles: full, 6\.1, basic, wall\)/);
 });
 
 test('table pcm --json prints one row per edge with the errno by name', () => {
@@ -48,7 +48,7 @@ test('check writes a results.json that the reports layer accepts, the machine in
     const results = validateResults(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
     assert.equal(results.backend, 'ring-core');
     assert.equal(results.kernel, null);
-    assert.ok(results.tests.some((t) => t.id === 'basic/scenario/read-on-playback' && t.status === 'PASS'));
+    assert.ok(results.tests.some((t) => t.id === 'scenario/read-on-playback' && t.status === 'PASS'));
     assert.match(readFileSync(join(out, 'pcm.dot'), 'utf8'), /^digraph/);
     assert.match(readFileSync(join(out, 'pcm-transitions.md'), 'utf8'), /\| SETUP \| START \|/);
   } finally {

@@ -13,7 +13,7 @@ import * as libc from './libc.ts';
 import { suspendResume, canSuspend, pcmNode, unplug, type GuestDevice } from './system.ts';
 
 /** Answer for what a real device cannot be made to do on demand (the harness reports UNSUPPORTED). */
-export const UNSUPPORTED: Outcome = { ok: false, errno: 'ENOSYS', rule: 'backend.unsupported' };
+export const unsupported = (reason: string): Outcome => ({ ok: false, errno: 'EOPNOTSUPP', unsupported: reason });
 
 interface File {
   kfd: number;
@@ -45,7 +45,7 @@ export class Session {
   async exec(cmd: Command): Promise<Outcome> {
     switch (cmd.type) {
       case 'SUSPEND':
-        if (!canSuspend()) return UNSUPPORTED;
+        if (!canSuspend()) return unsupported('this kernel has no PM test mode (/sys/power/pm_test) to suspend the guest');
         suspendResume();
         return { ok: true };
       case 'DISCONNECT':
@@ -238,7 +238,7 @@ export class Session {
         return this.mmap(f, cmd.area, cmd.bytes, cmd.offset, cmd.prot);
       case 'MUNMAP': {
         const m = f.areas[cmd.area].pop();
-        if (!m) return { ok: false, errno: 'EINVAL' };
+        if (!m) return { ok: true }; // munmap(2) of a range with nothing mapped succeeds
         const r = libc.munmap(m.m);
         return r.ok ? { ok: true } : errOf(r, cmd.type);
       }
@@ -252,11 +252,46 @@ export class Session {
         const p = this.peekOf(f);
         return 'ok' in p ? p : { ok: true, peek: p };
       }
+      case 'RAW_IOCTL': {
+        // A zeroed argument as large as the request's size field says (_IOC_SIZE).
+        const size = (cmd.request >>> 16) & 0x3fff;
+        const r = libc.ioctlPtr(f.kfd, cmd.request >>> 0, size ? new Uint8Array(size) : null);
+        return r.ok ? { ok: true } : errOf(r, cmd.type);
+      }
+      case 'MAP_WRITE':
+      case 'MAP_READ':
+        return this.mapAccess(f, cmd);
       case 'ADVANCE':
         return this.advance(f, cmd.frames);
       case 'DEVICE_XRUN':
         return this.deviceXrun(f);
+      case 'MOVED':
+        return unsupported('MOVED tells the model what a device did; a device has no such call');
     }
+  }
+
+  /** Loads and stores through the newest data mapping; outside it the access would fault. */
+  private mapAccess(f: File, cmd: Extract<Command, { type: 'MAP_WRITE' | 'MAP_READ' }>): Outcome {
+    const m = f.areas.DATA[f.areas.DATA.length - 1];
+    const fb = this.frameBytes(f);
+    const bytes = cmd.frames * fb;
+    const pageLen = Math.ceil((m?.m.len ?? 0) / PAGE_SIZE) * PAGE_SIZE;
+    if (!m || cmd.offset < 0 || bytes < 0 || cmd.offset + bytes > pageLen) return { ok: false, errno: 'EFAULT' };
+    const inMap = Math.max(0, Math.min(bytes, m.m.len - cmd.offset));
+    const view = new Uint8Array(m.m.view.buffer, m.m.view.byteOffset, m.m.len);
+    if (cmd.type === 'MAP_READ') {
+      const out = new Uint8Array(bytes);
+      out.set(view.subarray(cmd.offset, cmd.offset + inMap));
+      return { ok: true, data: out };
+    }
+    let src = cmd.data;
+    if (!src) {
+      src = new Uint8Array(bytes);
+      fillPattern(src, f.frames, fb);
+      f.frames += cmd.frames;
+    }
+    view.set(src.subarray(0, inMap), cmd.offset);
+    return { ok: true };
   }
 
   private mmap(f: File, area: MmapArea, bytes?: number, offset?: number, prot?: 'R' | 'W' | 'RW'): Outcome {
@@ -297,7 +332,8 @@ export class Session {
         for (let c = 0; c < channels; c++) {
           const cb = new libc.NativeBuf(frames * width);
           bufs.push(cb);
-          for (let i = 0; i < frames; i++) cb.bytes.set(src.subarray(i * fb + c * width, i * fb + (c + 1) * width), i * width);
+          if (playback && data) cb.bytes.set(data.subarray(c * frames * width, (c + 1) * frames * width)); // one block per channel (spec/device.ts)
+          else for (let i = 0; i < frames; i++) cb.bytes.set(src.subarray(i * fb + c * width, i * fb + (c + 1) * width), i * width);
           av.setBigUint64(8 * c, cb.address, true);
         }
         ptr = arr.address;
@@ -310,12 +346,7 @@ export class Session {
       if (playback) return { ok: true, value: BigInt(n) };
       const out = new Uint8Array(n * fb);
       if (!nonInterleaved) out.set(bufs[0]!.bytes.subarray(0, n * fb));
-      else {
-        for (let c = 0; c < channels; c++) {
-          const cb = bufs[c + 1]!.bytes;
-          for (let i = 0; i < n; i++) out.set(cb.subarray(i * width, (i + 1) * width), i * fb + c * width);
-        }
-      }
+      else for (let c = 0; c < channels; c++) out.set(bufs[c + 1]!.bytes.subarray(0, n * width), c * n * width); // one block per channel
       return { ok: true, value: BigInt(n), data: out };
     } finally {
       for (const b of bufs) b.free();
@@ -375,7 +406,9 @@ export class Session {
       const r = libc.ioctlPtr(f.kfd, PCM_IOCTL.XRUN, null);
       return r.ok ? { ok: true } : errOf(r, 'XRUN');
     }
-    if (p.state === 'DRAINING' && f.stream === 'PLAYBACK') return UNSUPPORTED;
+    if (p.state === 'DRAINING' && f.stream === 'PLAYBACK') {
+      return unsupported('a real driver cannot be made to report an xrun while draining (the XRUN ioctl refuses DRAINING)');
+    }
     return { ok: true };
   }
 
