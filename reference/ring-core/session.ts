@@ -2,6 +2,12 @@
 // events. Implements the PcmDevice seam synchronously, plus an inspection API for tests and a data
 // path for benchmarks.
 import type { Command, DeviceInfo, MmapArea, Outcome, PcmDevice, PeekValue } from '../../spec/device.ts';
+import type { StreamDir } from '../../spec/abi/states.ts';
+import type { DmaEvent } from '../../spec/dma.ts';
+import { INFO } from '../../spec/abi/params.ts';
+import { isErr } from './errors.ts';
+import { procRead, procWrite } from './memory.ts';
+import { fault as hasFault } from './card.ts';
 import { Card, PcmFile, isRunning, type Substream } from './card.ts';
 import { kerr } from './errors.ts';
 import { type ResolvedOptions } from './options.ts';
@@ -34,6 +40,7 @@ export class RingCoreDevice implements PcmDevice {
       streams: structuredClone(opts.streams),
       loopback: opts.loopback,
       virtualClock: true,
+      memory: structuredClone(opts.memoryInfo),
     };
   }
 
@@ -63,6 +70,14 @@ export class RingCoreDevice implements PcmDevice {
       case 'DISCONNECT':
         this.disconnect();
         return ok();
+      case 'PROC_READ': {
+        const r = procRead(card.sub(cmd.stream), cmd.file);
+        return typeof r === 'string' ? ok({ text: r }) : fail(r);
+      }
+      case 'PROC_WRITE': {
+        const r = procWrite(card.sub(cmd.stream), cmd.file, cmd.text);
+        return isErr(r) ? fail(r) : ok({ value: BigInt(r.bytes) });
+      }
       default:
         break;
     }
@@ -120,6 +135,10 @@ export class RingCoreDevice implements PcmDevice {
     if (s.runtime) return fail(kerr('EBUSY', 'pcm.open.busy'));
     const file = new PcmFile(fd, s, nonblock);
     s.runtime = new Runtime();
+    this.card.recorder.call(dir, 'driver.open');
+    // snd_pcm_open_substream(): EXPLICIT_SYNC when the managed buffer needs syncing
+    const needSync = s.dmaDevNeedSync || (hasFault(s, 'explicit-sync-on-demand') && s.setup.type === 'NONCOHERENT' && this.card.memory.platformNeedSync);
+    s.hwInfo = s.setup.managed && needSync ? (s.capsInfo | INFO.EXPLICIT_SYNC) >>> 0 : s.capsInfo;
     s.file = file;
     s.fNonblock = true; // the open itself is O_NONBLOCK (spec pcm.open.ok)
     this.files.set(fd, file);
@@ -145,6 +164,7 @@ export class RingCoreDevice implements PcmDevice {
     const s = file.sub;
     drop(s);
     if (s.rt.state !== 'OPEN') doHwFree(s);
+    this.card.recorder.call(s.dir, 'driver.close');
     unlink(s);
     s.runtime = null;
     s.file = null;
@@ -210,6 +230,44 @@ export class RingCoreDevice implements PcmDevice {
     return inspect(s, [...this.files.values()]);
   }
 
+  /** The driver callbacks and core allocation steps since the last call, oldest first, each as
+   * `DIR what` (e.g. `PLAYBACK core.malloc own 16384`); empty unless built with `trace: true`. */
+  takeCalls(): string[] {
+    return this.card.recorder.takeCalls();
+  }
+
+  /** The accesses and syncs of the direction's buffer views since the last call (spec/dma.ts);
+   * empty unless built with `trace: true`. */
+  takeDma(dir: StreamDir): DmaEvent[] {
+    return this.card.recorder.takeDma(dir);
+  }
+
+  /** The card's buffer memory: the accounting and each direction's preallocation. */
+  memory(): MemoryView {
+    foldAll(this.card);
+    const subs = {} as MemoryView['subs'];
+    for (const s of this.card.subs) {
+      subs[s.dir] = {
+        prealloc_bytes: s.dmaBuffer?.bytes ?? 0,
+        buffer_bytes_max: s.bufferBytesMax,
+        dma_max: s.dmaMax,
+        need_sync: s.dmaDevNeedSync,
+        runtime_bytes: s.runtime?.dmaBuffer?.bytes ?? null,
+        runtime_prealloc: s.runtime?.dmaBuffer != null && s.runtime.dmaBuffer === s.dmaBuffer,
+      };
+    }
+    return { total: this.card.memory.total, subs };
+  }
+
+  /** Both views of the runtime buffer of the direction's open substream (copies), or null. */
+  views(dir: StreamDir): { cpu: Uint8Array; dev: Uint8Array; needSync: boolean; explicitSync: boolean } | null {
+    foldAll(this.card);
+    const s = this.card.sub(dir);
+    const b = s?.runtime?.dmaBuffer;
+    if (!s || !b) return null;
+    return { cpu: b.cpu.slice(), dev: b.dev.slice(), needSync: b.needSync, explicitSync: (s.rt.info & INFO.EXPLICIT_SYNC) !== 0 };
+  }
+
   /** What the playback device consumed since the last call, as interleaved frames. */
   takeSink(): Uint8Array {
     return this.card.sink.take();
@@ -263,6 +321,20 @@ export class RingCoreDevice implements PcmDevice {
     foldAll(this.card);
     return advance(s, frames(n));
   }
+}
+
+/** The inspection API's view of the card's buffer memory. */
+export interface MemoryView {
+  total: number;
+  subs: Partial<Record<StreamDir, {
+    prealloc_bytes: number;
+    buffer_bytes_max: number;
+    dma_max: number;
+    need_sync: boolean;
+    /** The runtime buffer's bytes (null: no runtime, or no buffer). */
+    runtime_bytes: number | null;
+    runtime_prealloc: boolean;
+  }>>;
 }
 
 function frames(n: number): number {

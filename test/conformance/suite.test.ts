@@ -37,7 +37,7 @@ test('the UNSUPPORTED tests are the ones a device without loopback or pause cann
   for (const t of unsupported) assert.match(t.reason ?? '', /no loopback|has no PAUSE|has no/);
 });
 
-for (const fault of Object.keys(RING_FAULTS) as RingFault[]) {
+for (const fault of Object.keys(RING_FAULTS) as (keyof typeof RING_FAULTS)[]) {
   test(`the suite catches the mutant "${fault}" (${RING_FAULTS[fault]})`, async () => {
     const run = await runPcmSuite(ringProfile('full', fault), { ...opts, randomRuns: 30 });
     const caught = run.tests.filter((t) => t.status === 'FAIL' || t.status === 'ERROR');

@@ -3,7 +3,7 @@ import { INFO } from '../../../spec/abi/params.ts';
 import type { PcmState } from '../../../spec/abi/states.ts';
 import type { RegionState } from '../context.ts';
 import { ALL, type Edge, type EdgeOutcome, type OpSpec } from '../edges.ts';
-import { hwsync, note, update } from '../kernel.ts';
+import { dmaSync, hwsync, note, update } from '../kernel.ts';
 import { syncPtrAppl } from '../premises.ts';
 import {
   applBack, applForward, applyApplPtr, avail, boundary32, calcDelay, hwAvail, isRunning,
@@ -82,6 +82,7 @@ export const DELAY: OpSpec<'DELAY'> = {
   edges: [...IOCTL_GUARDS, ...afterHwsync(['pcm.delay.ok'])],
   effect(ctx, i) {
     const err = hwsync(ctx, i);
+    dmaSync(ctx, i, 'CPU', 'delay'); // snd_pcm_delay(): whatever do_pcm_hwsync() returned
     if (err) return fail(ctx, err);
     ok(ctx, { value: calcDelay(ctx.streams[i]!) });
   },
@@ -92,6 +93,7 @@ export const HWSYNC: OpSpec<'HWSYNC'> = {
   edges: [...IOCTL_GUARDS, ...afterHwsync(['pcm.hwsync.ok'])],
   effect(ctx, i) {
     const err = hwsync(ctx, i);
+    dmaSync(ctx, i, 'CPU', 'hwsync');
     if (err) return fail(ctx, err);
     ok(ctx);
   },
@@ -115,11 +117,13 @@ export const SYNC_PTR: OpSpec<'SYNC_PTR'> = {
     const s = ctx.streams[i]!;
     if (ev.flags & 1) {
       const err = hwsync(ctx, i);
+      dmaSync(ctx, i, 'CPU', 'sync-ptr-hwsync'); // snd_pcm_hwsync() is snd_pcm_delay()
       if (err) return fail(ctx, err);
     }
     if (!(ev.flags & 2) && !applyApplPtr(s, syncPtrAppl(ev), (s.info & INFO.NO_REWINDS) !== 0)) {
       return fail(ctx, 'EINVAL', 'pcm.appl-ptr.apply');
     }
+    if (!(ev.flags & 2)) dmaSync(ctx, i, 'DEVICE', 'sync-ptr-appl');
     if (!(ev.flags & 4)) s.availMin = ev.compat32 ? BigInt.asUintN(32, ev.avail_min) : BigInt.asUintN(64, ev.avail_min);
     let hw = s.hwPtr;
     let appl = ev.flags & 2 ? s.applPtr : syncPtrAppl(ev);
@@ -151,6 +155,7 @@ export const REWIND: OpSpec<'REWIND'> = {
     const err = hwsync(ctx, i);
     if (err) return fail(ctx, err);
     const s = ctx.streams[i]!;
+    dmaSync(ctx, i, 'DEVICE', 'rewind'); // after any result ≥ 0
     const room = hwAvail(s);
     if (room <= 0n) return ok(ctx, { value: 0n });
     const n = frames > room ? room : frames;
@@ -176,9 +181,13 @@ export const FORWARD: OpSpec<'FORWARD'> = {
     if (err) return fail(ctx, err);
     const s = ctx.streams[i]!;
     const room = avail(s);
-    if (room <= 0n) return ok(ctx, { value: 0n });
+    if (room <= 0n) {
+      dmaSync(ctx, i, 'DEVICE', 'forward');
+      return ok(ctx, { value: 0n });
+    }
     const n = frames > room ? room : frames;
     if (!applyApplPtr(s, applForward(s, n), (s.info & INFO.NO_REWINDS) !== 0)) return fail(ctx, 'EINVAL', 'pcm.appl-ptr.apply');
+    dmaSync(ctx, i, 'DEVICE', 'forward');
     ok(ctx, { value: n });
   },
 };
