@@ -14,6 +14,7 @@ import { allEdges } from '../machines/pcm/decide.ts';
 import { runAccelSuite } from '../conformance/accel/index.ts';
 import { referenceAccelBackend } from '../reference/accel/index.ts';
 import { ringProfile, UsageError } from '../conformance/backends.ts';
+import { BUFFER_MACHINE_ID, bufferEdgeIds, runBufferSuite } from '../conformance/buffer/index.ts';
 import { ruleStatus, runPcmSuite, toResults, type SuiteRun } from '../conformance/suite.ts';
 import { makeProgress } from './progress.ts';
 import { stringify } from '../conformance/codec.ts';
@@ -32,6 +33,28 @@ export interface CheckOptions {
 
 const RULE_ORDER: readonly RuleStatus[] = ['PASS', 'FAIL', 'UNCOVERED', 'UNSUPPORTED'];
 
+/** The buffer suite's runs: a memory profile and the direction its buffer machine follows. Each
+ * profile once; capture where its capture side is the interesting one (fallback: the second
+ * preallocation falls back; noncoherent: the CPU syncs). */
+export const BUFFER_RUNS: readonly { profile: string; dir: 'PLAYBACK' | 'CAPTURE' }[] = [
+  { profile: 'dummy', dir: 'PLAYBACK' },
+  { profile: 'dummy-6.1', dir: 'PLAYBACK' },
+  { profile: 'prealloc', dir: 'PLAYBACK' },
+  { profile: 'fallback', dir: 'CAPTURE' },
+  { profile: 'fixed', dir: 'PLAYBACK' },
+  { profile: 'legacy', dir: 'PLAYBACK' },
+  { profile: 'aloop', dir: 'PLAYBACK' },
+  { profile: 'noncoherent', dir: 'CAPTURE' },
+  { profile: 'noncoherent-on-demand', dir: 'PLAYBACK' },
+];
+
+/** `--only X/rest`: the part after the suite's own prefix, or false when X names another suite. */
+function onlyFor(only: string | undefined, suite: string): string | undefined | false {
+  if (!only) return undefined;
+  if (only === suite) return undefined;
+  return only.startsWith(`${suite}/`) ? only.slice(suite.length + 1) : false;
+}
+
 export async function check(opts: CheckOptions): Promise<number> {
   const t0 = performance.now();
   const startedAt = new Date().toISOString();
@@ -40,8 +63,10 @@ export async function check(opts: CheckOptions): Promise<number> {
   }
   const progress = makeProgress(opts.progress);
   const runs: { profile: string; run: SuiteRun }[] = [];
+  const bufferOnly = onlyFor(opts.only, 'buffer');
+  const pcmOnly = opts.only && (bufferOnly !== false) ? null : opts.only;
   try {
-    for (const profile of opts.profiles) {
+    for (const profile of pcmOnly === null ? [] : opts.profiles) {
       const backend = ringProfile(profile);
       process.stderr.write(`ring-core, profile ${profile}:\n`);
       const run = await runPcmSuite(backend, {
@@ -54,6 +79,20 @@ export async function check(opts: CheckOptions): Promise<number> {
       });
       progress.stop();
       runs.push({ profile, run });
+    }
+    // The managed-buffer lifecycle on each memory profile (spec/pcm/managed.md).
+    if (bufferOnly !== false) {
+      process.stderr.write('buffer suite (memory profiles):\n');
+      progress.phase('buffer paths and random sequences', BUFFER_RUNS.length);
+      for (const { profile, dir } of BUFFER_RUNS) {
+        const run = await runBufferSuite(ringProfile(profile, undefined, { trace: true }), {
+          profile: `${profile}/${dir}`, dir, seed: opts.seed, randomRuns: Math.ceil(opts.runs / 4), maxCommands: Math.min(opts.maxCommands, 25),
+          ...(bufferOnly ? { only: bufferOnly } : {}),
+        });
+        progress.tick();
+        runs.push({ profile: 'buffer', run });
+      }
+      progress.stop();
     }
   } finally {
     progress.stop();
@@ -84,6 +123,7 @@ export async function check(opts: CheckOptions): Promise<number> {
     startedAt,
     durationMs: 0,
     extraTests: accelTests,
+    edgeTotals: { [BUFFER_MACHINE_ID]: bufferEdgeIds().length },
   });
   const checkMs = Math.round(performance.now() - t0);
   results.durationMs = checkMs;
@@ -114,9 +154,10 @@ export async function check(opts: CheckOptions): Promise<number> {
     ),
     `  rules: ${RULE_ORDER.map((s) => `${ruleCount(s)} ${s}`).join(', ')} (of ${RULE_IDS.length})`,
     `  tests: ${count('PASS')} passed, ${count('FAIL')} failed, ${count('ERROR')} errors, ${count('UNSUPPORTED')} unsupported (of ${tests.length})`,
-    ...runs.flatMap(({ profile, run }) =>
+    ...runs.filter((r) => r.profile !== 'buffer').flatMap(({ profile, run }) =>
       run.planning.map((p) => `  planning ${profile}/${p.files} file(s): ${p.states} abstract states, ${p.transitions} transitions, ${p.paths} paths in ${p.ms} ms`),
     ),
+    ...summarisePlanning('buffer', runs.filter((r) => r.profile === 'buffer')),
     `  wrote ${join(opts.out, 'results.json')}, pcm.dot, pcm-transitions.md${opts.report ? `, report/index.html (${reportMs} ms)` : ''}`,
     `  time: ${(checkMs / 1000).toFixed(1)} s`,
   ];
@@ -130,6 +171,13 @@ export async function check(opts: CheckOptions): Promise<number> {
   process.stdout.write(`${lines.join('\n')}\n`);
   // A rule no test reaches fails a whole run; a run narrowed by --only cannot reach them all.
   return failing.length > 0 || (!opts.only && uncovered.length > 0) ? 1 : 0;
+}
+
+function summarisePlanning(name: string, runs: { run: SuiteRun }[]): string[] {
+  if (!runs.length) return [];
+  const p = runs.flatMap((r) => r.run.planning);
+  const sum = (k: 'states' | 'transitions' | 'paths' | 'ms') => p.reduce((n, x) => n + x[k], 0);
+  return [`  planning ${name} (${runs.length} profiles): ${sum('states')} abstract states, ${sum('transitions')} transitions, ${sum('paths')} paths in ${sum('ms')} ms`];
 }
 
 export { stringify };

@@ -2,7 +2,7 @@
 import type { Command } from '../spec/device.ts';
 import { parse, describe } from '../conformance/codec.ts';
 import { ringProfile, UsageError } from '../conformance/backends.ts';
-import { Model } from '../conformance/model.ts';
+import { Model, modelInput } from '../conformance/model.ts';
 import { runSequence } from '../conformance/session.ts';
 
 export async function replay(o: { backend: string; profile: string; files: number; commands: string }): Promise<number> {
@@ -17,7 +17,7 @@ export async function replay(o: { backend: string; profile: string; files: numbe
   }
   const backend = ringProfile(o.profile);
   const device = await backend.open();
-  const r = await runSequence(new Model({ caps: device.info.streams, kernel: device.info.follows, files: o.files as 1 | 2 }), device, commands);
+  const r = await runSequence(new Model(modelInput(device.info, o.files as 1 | 2)), device, commands);
   await device.dispose();
   r.steps.forEach((s, k) => {
     const mark = s.divergence ? '✗' : '✓';

@@ -1,6 +1,6 @@
 // The backends `alsa-spec check` and `replay` can run, by name and profile.
-import type { HwCaps, PcmBackend } from '../spec/device.ts';
-import { DEFAULT_CAPS, ringCoreBackend, type RingFault } from '../reference/ring-core/index.ts';
+import type { BufferSetup, DmaType, HwCaps, PcmBackend } from '../spec/device.ts';
+import { DEFAULT_CAPS, ringCoreBackend, type RingCoreBackend, type RingCoreOptions, type RingFault } from '../reference/ring-core/index.ts';
 
 /** A device without the optional features: playback only, no mmap, pause or resume, no rewinds,
  * appl_ptr updates by SYNC_PTR only — the other side of every capability premise. */
@@ -14,12 +14,55 @@ export const BASIC_CAPS: HwCaps = {
   periods: { min: 2, max: 32 },
 };
 
+/** snd-dummy's snd_pcm_hardware (sound/drivers/dummy.c) in the reference's formats: 64 KiB at most. */
+export const DUMMY_CAPS: HwCaps = {
+  info: ['MMAP', 'MMAP_VALID', 'INTERLEAVED', 'RESUME'],
+  formats: ['S16_LE', 'U8'],
+  rates: { min: 5500, max: 48000 },
+  channels: { min: 1, max: 2 },
+  buffer_bytes_max: 64 * 1024,
+  period_bytes: { min: 64, max: 64 * 1024 },
+  periods: { min: 1, max: 1024 },
+};
+
+const dummyStreams = { PLAYBACK: DUMMY_CAPS, CAPTURE: DUMMY_CAPS };
+const managed = (type: DmaType, size: number, max: number): BufferSetup => ({ managed: true, type, size, max });
+const both = (b: BufferSetup) => ({ PLAYBACK: b, CAPTURE: b });
+const KiB = 1024;
+
+/** Devices whose buffers the buffer and sync suites exercise (spec/pcm/managed.md, sync.md). Card
+ * limits are small, so that ENOMEM is reachable with one 64 KiB stream. */
+export const MEMORY_PROFILES = {
+  /** snd-dummy with fake_buffer=0: managed CONTINUOUS buffers allocated on demand, at most 64 KiB. */
+  dummy: { streams: dummyStreams, memory: { buffers: both(managed('CONTINUOUS', 0, 64 * KiB)), maxAllocPerCard: 60 * KiB } },
+  /** The same under Linux 6.1's rules (the prealloc write's simple_strtoul()). */
+  'dummy-6.1': { follows: '6.1', streams: dummyStreams, memory: { buffers: both(managed('CONTINUOUS', 0, 64 * KiB)), maxAllocPerCard: 60 * KiB } },
+  /** A 32 KiB preallocation that proc writes may change up to 64 KiB, under an unaligned limit. */
+  prealloc: { streams: dummyStreams, memory: { buffers: both(managed('DEV', 32 * KiB, 64 * KiB)), maxAllocPerCard: 45000 } },
+  /** 64 KiB per direction asked for, 100 KiB of memory: capture's preallocation falls back to 32. */
+  fallback: { streams: dummyStreams, memory: { buffers: both(managed('DEV', 64 * KiB, 64 * KiB)), budget: 100 * KiB } },
+  /** snd_pcm_set_fixed_buffer(): exactly 16 KiB, no proc files; a driver that cannot mmap. */
+  fixed: {
+    streams: { PLAYBACK: { ...DUMMY_CAPS, info: ['INTERLEAVED'] }, CAPTURE: { ...DUMMY_CAPS, info: ['INTERLEAVED'] } },
+    memory: { buffers: both(managed('VMALLOC', 16 * KiB, 0)) },
+  },
+  /** snd_pcm_lib_preallocate_pages(): the driver allocates in its own callbacks. */
+  legacy: { streams: dummyStreams, memory: { buffers: both({ managed: false, type: 'CONTINUOUS', size: 16 * KiB, max: 64 * KiB }), maxAllocPerCard: 60 * KiB } },
+  /** snd-aloop's VMALLOC buffers allocated on demand (the default), under a 48 KiB limit. */
+  aloop: { streams: dummyStreams, loopback: true, memory: { maxAllocPerCard: 48 * KiB } },
+  /** A preallocated NONCOHERENT buffer on a platform that needs syncing: opened with EXPLICIT_SYNC. */
+  noncoherent: { streams: dummyStreams, loopback: true, memory: { buffers: both(managed('NONCOHERENT', 64 * KiB, 64 * KiB)), needSync: true } },
+  /** The same allocated on demand: its buffers need syncing, yet no EXPLICIT_SYNC (sync.explicit.managed). */
+  'noncoherent-on-demand': { streams: dummyStreams, loopback: true, memory: { buffers: both(managed('NONCOHERENT', 0, 64 * KiB)), needSync: true } },
+} as const satisfies Record<string, Parameters<typeof ringCoreBackend>[0]>;
+
 export const RING_PROFILES = {
   /** Both directions, every feature, playback looped back into capture (the data tests need it). */
   full: { loopback: true },
   /** Linux 6.1's rules where they differ (PVERSION, PAUSE push, silence fill). */
   '6.1': { loopback: true, follows: '6.1' },
   basic: { streams: { PLAYBACK: BASIC_CAPS, CAPTURE: null } },
+  ...MEMORY_PROFILES,
 } as const satisfies Record<string, Parameters<typeof ringCoreBackend>[0]>;
 
 export type RingProfile = keyof typeof RING_PROFILES;
@@ -27,11 +70,11 @@ export const DEFAULT_RING_PROFILES: readonly RingProfile[] = ['full', 'basic', '
 
 export class UsageError extends Error {}
 
-export function ringProfile(name: string, fault?: RingFault): PcmBackend {
+export function ringProfile(name: string, fault?: RingFault, extra: { trace?: boolean } = {}): RingCoreBackend {
   if (!(name in RING_PROFILES)) {
     throw new UsageError(`unknown ring-core profile '${name}' (profiles: ${Object.keys(RING_PROFILES).join(', ')})`);
   }
-  return ringCoreBackend({ ...RING_PROFILES[name as RingProfile], ...(fault ? { fault } : {}) });
+  return ringCoreBackend({ ...(RING_PROFILES[name as RingProfile] as RingCoreOptions), ...(fault ? { fault } : {}), ...extra });
 }
 
 export { DEFAULT_CAPS };

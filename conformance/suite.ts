@@ -8,7 +8,7 @@ import { allEdges } from '../machines/pcm/decide.ts';
 import { canonical, describe, stringify } from './codec.ts';
 import { runDataTests } from './data.ts';
 import { planPathsCached } from './explore.ts';
-import { Model } from './model.ts';
+import { Model, modelInput } from './model.ts';
 import { commandsArg, randomRun } from './random.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { runSequence, type RunResult } from './session.ts';
@@ -81,7 +81,7 @@ export async function runPcmSuite(backend: PcmBackend, opts: SuiteOptions): Prom
   for (const files of both ? ([1, 2] as const) : ([1] as const)) {
     const t0 = performance.now();
     opts.progress?.phase(`planning paths (${files} file${files > 1 ? 's' : ''})`, 1);
-    const plan = planPathsCached({ files, caps: info.streams, kernel: info.follows });
+    const plan = planPathsCached({ files, caps: info.streams, kernel: info.follows, ...(info.memory ? { memory: info.memory } : {}) });
     opts.progress?.tick();
     run.planning.push({ files, states: plan.states, transitions: plan.transitions, paths: plan.paths.length, ms: Math.round(performance.now() - t0) });
     opts.progress?.phase(`paths (${files} file${files > 1 ? 's' : ''})`, plan.paths.length);
@@ -93,7 +93,7 @@ export async function runPcmSuite(backend: PcmBackend, opts: SuiteOptions): Prom
       const device = await backend.open();
       let r: RunResult;
       try {
-        r = await runSequence(new Model({ caps: info.streams, kernel: info.follows, files }), device, path);
+        r = await runSequence(new Model(modelInput(info, files)), device, path);
       } finally {
         await device.dispose();
       }
@@ -110,7 +110,7 @@ export async function runPcmSuite(backend: PcmBackend, opts: SuiteOptions): Prom
     const id = `random/${files}`;
     if (!want(id) || opts.randomRuns === 0) continue;
     opts.progress?.phase(`random sequences (${files} file${files > 1 ? 's' : ''})`, 1);
-    const rr = await randomRun({ backend, caps: info.streams, kernel: info.follows, files, seed: opts.seed, runs: opts.randomRuns, maxCommands: opts.maxCommands });
+    const rr = await randomRun({ backend, caps: info.streams, kernel: info.follows, ...(info.memory ? { memory: info.memory } : {}), files, seed: opts.seed, runs: opts.randomRuns, maxCommands: opts.maxCommands });
     opts.progress?.tick();
     const title = `the backend agrees with the model on ${rr.runs} random sequences of up to ${opts.maxCommands} commands after a random setup (seed ${opts.seed})`;
     record(run, files, rr.covered);
@@ -148,7 +148,7 @@ export async function runPcmSuite(backend: PcmBackend, opts: SuiteOptions): Prom
     const device = await backend.open();
     let r: RunResult;
     try {
-      r = await runSequence(new Model({ caps: info.streams, kernel: info.follows, files: 1 }), device, sc.commands);
+      r = await runSequence(new Model(modelInput(info, 1)), device, sc.commands);
     } finally {
       await device.dispose();
     }
@@ -188,13 +188,16 @@ export function toResults(args: {
   startedAt: string;
   durationMs: number;
   extraTests?: TestResult[];
+  /** Edges of machines other than pcm and pcm2 (whose totals come from their edge tables). */
+  edgeTotals?: Record<string, number>;
 }): Results {
   const tests: TestResult[] = [];
   const machines: Record<string, { states: Record<string, number>; transitions: Record<string, number>; edges: Record<string, number>; edgesTotal: number }> = {};
   for (const { profile, run } of args.runs) {
     for (const t of run.tests) tests.push({ ...t, id: `${profile}/${t.id}` });
     for (const [mid, m] of Object.entries(run.machines)) {
-      const acc = (machines[mid] ??= { states: {}, transitions: {}, edges: {}, edgesTotal: allEdges(mid === 'pcm2' ? 2 : 1).size });
+      const total = args.edgeTotals?.[mid] ?? allEdges(mid === 'pcm2' ? 2 : 1).size;
+      const acc = (machines[mid] ??= { states: {}, transitions: {}, edges: {}, edgesTotal: total });
       for (const [k, v] of Object.entries(m.states)) acc.states[k] = (acc.states[k] ?? 0) + v;
       for (const [k, v] of Object.entries(m.transitions)) acc.transitions[k] = (acc.transitions[k] ?? 0) + v;
       for (const [k, v] of Object.entries(m.edges)) acc.edges[k] = (acc.edges[k] ?? 0) + v;

@@ -26,12 +26,12 @@ export const MEMORY_FAULTS = {
   'card-limit-aligned': 'the card limit is checked against the page-aligned size, not the size asked for',
   'hw-params-failure-keeps-buffer': 'a failed HW_PARAMS keeps the runtime buffer instead of releasing it',
   'proc-write-reports-error': 'a prealloc write reports its error instead of swallowing it',
-  'explicit-sync-on-demand': 'a managed NONCOHERENT substream allocating on demand is opened with EXPLICIT_SYNC too',
 } as const;
 
 /** Departures at the DMA sync points (spec/pcm/sync.md), caught by the sync suite
  * (conformance/sync). */
 export const SYNC_FAULTS = {
+  'explicit-sync-on-demand': 'a managed NONCOHERENT substream allocating on demand is opened with EXPLICIT_SYNC too',
   'no-device-sync-on-write': 'a playback transfer does not make its DEVICE sync after copying',
   'no-cpu-sync-on-read': 'a capture transfer does not make its CPU sync before copying',
   'no-sync-after-silence': 'silence filling does not make its DEVICE sync',

@@ -5,7 +5,7 @@ import { before, test } from 'node:test';
 import { RULE_IDS } from '../../spec/rules.generated.ts';
 import { ringProfile } from '../../conformance/backends.ts';
 import { parse } from '../../conformance/codec.ts';
-import { Model } from '../../conformance/model.ts';
+import { Model, modelInput } from '../../conformance/model.ts';
 import { runSequence } from '../../conformance/session.ts';
 import { ruleStatus, runPcmSuite, type SuiteRun } from '../../conformance/suite.ts';
 import { RING_FAULTS, type RingFault } from '../../reference/ring-core/index.ts';
@@ -51,7 +51,7 @@ for (const fault of Object.keys(RING_FAULTS) as (keyof typeof RING_FAULTS)[]) {
     const replayOn = async (f?: RingFault) => {
       const backend = ringProfile('full', f);
       const dev = backend.open() as Awaited<ReturnType<typeof backend.open>>;
-      return runSequence(new Model({ caps: dev.info.streams, kernel: dev.info.follows, files }), dev, commands);
+      return runSequence(new Model(modelInput(dev.info, files)), dev, commands);
     };
     assert.notEqual((await replayOn(fault)).status, 'PASS', `${t.id} does not reproduce`);
     assert.equal((await replayOn()).status, 'PASS');
