@@ -15,6 +15,7 @@ import { runAccelSuite } from '../conformance/accel/index.ts';
 import { referenceAccelBackend } from '../reference/accel/index.ts';
 import { ringProfile, UsageError } from '../conformance/backends.ts';
 import { BUFFER_MACHINE_ID, bufferEdgeIds, runBufferSuite } from '../conformance/buffer/index.ts';
+import { runSyncSuite, SYNC_MACHINE_ID, syncEdgeIds, type DataExpectation } from '../conformance/sync/index.ts';
 import { ruleStatus, runPcmSuite, toResults, type SuiteRun } from '../conformance/suite.ts';
 import { makeProgress } from './progress.ts';
 import { stringify } from '../conformance/codec.ts';
@@ -48,6 +49,14 @@ export const BUFFER_RUNS: readonly { profile: string; dir: 'PLAYBACK' | 'CAPTURE
   { profile: 'noncoherent-on-demand', dir: 'PLAYBACK' },
 ];
 
+/** The sync suite's runs: two-view buffers with EXPLICIT_SYNC (their data must arrive intact),
+ * the same allocated on demand (no EXPLICIT_SYNC: nothing arrives), and one view (snd-aloop). */
+export const SYNC_RUNS: readonly { profile: string; data: DataExpectation }[] = [
+  { profile: 'noncoherent', data: 'intact' },
+  { profile: 'noncoherent-on-demand', data: 'lost' },
+  { profile: 'aloop', data: 'intact' },
+];
+
 /** `--only X/rest`: the part after the suite's own prefix, or false when X names another suite. */
 function onlyFor(only: string | undefined, suite: string): string | undefined | false {
   if (!only) return undefined;
@@ -64,7 +73,8 @@ export async function check(opts: CheckOptions): Promise<number> {
   const progress = makeProgress(opts.progress);
   const runs: { profile: string; run: SuiteRun }[] = [];
   const bufferOnly = onlyFor(opts.only, 'buffer');
-  const pcmOnly = opts.only && (bufferOnly !== false) ? null : opts.only;
+  const syncOnly = onlyFor(opts.only, 'sync');
+  const pcmOnly = opts.only && (bufferOnly !== false || syncOnly !== false) ? null : opts.only;
   try {
     for (const profile of pcmOnly === null ? [] : opts.profiles) {
       const backend = ringProfile(profile);
@@ -91,6 +101,20 @@ export async function check(opts: CheckOptions): Promise<number> {
         });
         progress.tick();
         runs.push({ profile: 'buffer', run });
+      }
+      progress.stop();
+    }
+    // The DMA sync points on the two-view profiles (spec/pcm/sync.md).
+    if (syncOnly !== false) {
+      process.stderr.write('sync suite (two-view buffers):\n');
+      progress.phase('sync probes, sequences and data', SYNC_RUNS.length);
+      for (const { profile, data } of SYNC_RUNS) {
+        const run = await runSyncSuite(ringProfile(profile, undefined, { trace: true }), {
+          profile, data, seed: opts.seed, randomRuns: Math.ceil(opts.runs / 8), maxCommands: Math.min(opts.maxCommands, 30),
+          ...(syncOnly ? { only: syncOnly } : {}),
+        });
+        progress.tick();
+        runs.push({ profile: 'sync', run });
       }
       progress.stop();
     }
@@ -123,7 +147,7 @@ export async function check(opts: CheckOptions): Promise<number> {
     startedAt,
     durationMs: 0,
     extraTests: accelTests,
-    edgeTotals: { [BUFFER_MACHINE_ID]: bufferEdgeIds().length },
+    edgeTotals: { [BUFFER_MACHINE_ID]: bufferEdgeIds().length, [SYNC_MACHINE_ID]: syncEdgeIds().length },
   });
   const checkMs = Math.round(performance.now() - t0);
   results.durationMs = checkMs;
@@ -154,10 +178,11 @@ export async function check(opts: CheckOptions): Promise<number> {
     ),
     `  rules: ${RULE_ORDER.map((s) => `${ruleCount(s)} ${s}`).join(', ')} (of ${RULE_IDS.length})`,
     `  tests: ${count('PASS')} passed, ${count('FAIL')} failed, ${count('ERROR')} errors, ${count('UNSUPPORTED')} unsupported (of ${tests.length})`,
-    ...runs.filter((r) => r.profile !== 'buffer').flatMap(({ profile, run }) =>
+    ...runs.filter((r) => r.profile !== 'buffer' && r.profile !== 'sync').flatMap(({ profile, run }) =>
       run.planning.map((p) => `  planning ${profile}/${p.files} file(s): ${p.states} abstract states, ${p.transitions} transitions, ${p.paths} paths in ${p.ms} ms`),
     ),
     ...summarisePlanning('buffer', runs.filter((r) => r.profile === 'buffer')),
+    ...summarisePlanning('sync probes', runs.filter((r) => r.profile === 'sync')),
     `  wrote ${join(opts.out, 'results.json')}, pcm.dot, pcm-transitions.md${opts.report ? `, report/index.html (${reportMs} ms)` : ''}`,
     `  time: ${(checkMs / 1000).toFixed(1)} s`,
   ];

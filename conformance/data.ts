@@ -20,7 +20,7 @@ async function must(dev: PcmDevice, cmd: Command): Promise<Outcome> {
 }
 
 /** Playback on fd 0 and capture on fd 1, both set up and prepared; capture running. */
-async function loop(dev: PcmDevice, sw: { silence_threshold: bigint; silence_size: bigint; stop: bigint }): Promise<void> {
+export async function loop(dev: PcmDevice, sw: { silence_threshold: bigint; silence_size: bigint; stop: bigint }): Promise<void> {
   const params = { access: 'RW_INTERLEAVED', format: 'S16_LE', channels: 2, rate: 48000, period_size: PERIOD, periods: PERIODS } as const;
   const buffer = BigInt(PERIOD * PERIODS);
   for (const [fd, stream] of [[0, 'PLAYBACK'], [1, 'CAPTURE']] as const) {
@@ -39,7 +39,7 @@ async function loop(dev: PcmDevice, sw: { silence_threshold: bigint; silence_siz
 }
 
 /** Runs both devices period by period; writes `total` pattern frames, returns what capture read. */
-async function pump(dev: PcmDevice, total: number, periodsAfter: number): Promise<Uint8Array> {
+export async function pump(dev: PcmDevice, total: number, periodsAfter: number): Promise<Uint8Array> {
   const captured: Uint8Array[] = [];
   let written = 0;
   const read = async () => {
@@ -67,7 +67,7 @@ async function pump(dev: PcmDevice, total: number, periodsAfter: number): Promis
   return out;
 }
 
-interface FrameCheck {
+export interface FrameCheck {
   lost: number;
   corrupted: number;
   /** Frames after the data that are not silence. */
@@ -75,7 +75,7 @@ interface FrameCheck {
 }
 
 /** Finds the pattern's first frame and compares what follows it. */
-function checkFrames(bytes: Uint8Array, total: number): FrameCheck {
+export function checkFrames(bytes: Uint8Array, total: number): FrameCheck {
   const frames = bytes.length / FRAME;
   const frameAt = (f: number) => bytes.subarray(f * FRAME, f * FRAME + FRAME);
   const isPattern = (f: number, n: number) => frameAt(f).every((b, i) => b === patternByte(n, i));

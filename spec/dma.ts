@@ -33,6 +33,12 @@ export type SyncEffect = 'gate' | 'direction' | 'applied';
 
 /** One event in the life of a buffer's views, in byte offsets within the buffer. */
 export type DmaEvent =
+  /** The runtime takes a buffer (a HW_PARAMS that changed it): `buffer` names it for as long as
+   * it lives (a preallocated buffer comes back after HW_FREE); `explicit` is the runtime's
+   * EXPLICIT_SYNC. */
+  | { kind: 'ATTACH'; buffer: number; needSync: boolean; explicit: boolean }
+  /** The runtime lets go of its buffer (HW_FREE, a failed HW_PARAMS, release). */
+  | { kind: 'DETACH'; buffer: number }
   /** The core stores into the CPU's view: a transfer's copy, silence, HW_PARAMS clearing it. */
   | { kind: 'CPU_WRITE'; ofs: number; len: number; why: 'xfer' | 'silence' | 'clear' }
   /** The core copies out of the CPU's view (a capture transfer). */

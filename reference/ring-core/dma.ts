@@ -13,7 +13,11 @@ export const POISON = 0xa5;
 
 export type DmaDir = 'TO_DEVICE' | 'FROM_DEVICE';
 
+let serial = 0;
+
 export class DmaBuffer {
+  /** A name for the inspection API's ATTACH/DETACH events. */
+  readonly id = ++serial;
   /** The CPU's view (dmab->area as the CPU reads it). */
   readonly cpu: Uint8Array;
   /** The device's view; the same array as `cpu` unless the buffer needs syncing. */

@@ -30,5 +30,5 @@ export function ringCoreBackend(options: RingCoreOptions = {}): RingCoreBackend 
   };
 }
 export { MEMORY_FAULTS, RING_FAULTS, SYNC_FAULTS, type RingFault } from './faults.ts';
-export type { MemoryView } from './session.ts';
+export type { DmaProbe, MemoryView } from './session.ts';
 export { POISON } from './dma.ts';

@@ -4,6 +4,7 @@
 // would take the card's live bytes past it fails with ENOMEM, like a failing alloc_pages().
 import { PREALLOC_WRITE_MIN, PROC_TEXT_MAX, SND_MINIMUM_BUFFER, UINT_MAX } from '../../spec/abi/memalloc.ts';
 import { PAGE_SIZE } from '../../spec/abi/structs.ts';
+import { INFO } from '../../spec/abi/params.ts';
 import type { ProcFile } from '../../spec/device.ts';
 import { fault, type Card, type Substream } from './card.ts';
 import { allocNeedsSync, DmaBuffer } from './dma.ts';
@@ -105,6 +106,11 @@ export function libMallocPages(s: Substream, size: number): 0 | 1 | KErr {
 /** snd_pcm_set_runtime_buffer() followed by runtime->dma_bytes = size. */
 function setRuntimeBuffer(s: Substream, buf: DmaBuffer | null, size: number): void {
   const rt = s.rt;
+  const rec = s.card.recorder;
+  if (rt.dmaBuffer && rt.dmaBuffer !== buf) rec.dmaEvent(s.dir, { kind: 'DETACH', buffer: rt.dmaBuffer.id });
+  if (buf && rt.dmaBuffer !== buf) {
+    rec.dmaEvent(s.dir, { kind: 'ATTACH', buffer: buf.id, needSync: buf.needSync, explicit: (s.hwInfo & INFO.EXPLICIT_SYNC) !== 0 });
+  }
   rt.dmaBuffer = buf;
   rt.dmaBytes = buf ? size : 0;
   rt.dma = buf ? buf.cpu.subarray(0, size) : null;

@@ -3,7 +3,8 @@
 // path for benchmarks.
 import type { Command, DeviceInfo, MmapArea, Outcome, PcmDevice, PeekValue } from '../../spec/device.ts';
 import type { StreamDir } from '../../spec/abi/states.ts';
-import type { DmaEvent } from '../../spec/dma.ts';
+import type { DmaEvent, SyncEffect, SyncMode, SyncSite } from '../../spec/dma.ts';
+import { dmaSync } from './sync.ts';
 import { INFO } from '../../spec/abi/params.ts';
 import { isErr } from './errors.ts';
 import { procRead, procWrite } from './memory.ts';
@@ -268,6 +269,29 @@ export class RingCoreDevice implements PcmDevice {
     return { cpu: b.cpu.slice(), dev: b.dev.slice(), needSync: b.needSync, explicitSync: (s.rt.info & INFO.EXPLICIT_SYNC) !== 0 };
   }
 
+  /** Direct access to the views of the runtime buffer of the direction's open substream, for
+   * tests of the views themselves: stores and loads by either side, and sync calls through the
+   * core's gate (snd_pcm_dma_buffer_sync()). Null without a buffer. */
+  dmaProbe(dir: StreamDir): DmaProbe | null {
+    foldAll(this.card);
+    const s = this.card.sub(dir);
+    const b = s?.runtime?.dmaBuffer;
+    if (!s || !b) return null;
+    const view = (side: 'CPU' | 'DEVICE') => (side === 'CPU' ? b.cpu : b.dev);
+    return {
+      bytes: s.rt.dmaBytes,
+      store: (side, ofs, data) => {
+        view(side).set(data, ofs);
+        this.card.recorder.dmaEvent(dir, side === 'CPU' ? { kind: 'CPU_WRITE', ofs, len: data.length, why: 'xfer' } : { kind: 'DEVICE_WRITE', ofs, len: data.length });
+      },
+      load: (side, ofs, len) => {
+        this.card.recorder.dmaEvent(dir, side === 'CPU' ? { kind: 'CPU_READ', ofs, len } : { kind: 'DEVICE_READ', ofs, len, committed: true });
+        return view(side).slice(ofs, ofs + len);
+      },
+      sync: (mode, site) => dmaSync(s, mode, site),
+    };
+  }
+
   /** What the playback device consumed since the last call, as interleaved frames. */
   takeSink(): Uint8Array {
     return this.card.sink.take();
@@ -321,6 +345,15 @@ export class RingCoreDevice implements PcmDevice {
     foldAll(this.card);
     return advance(s, frames(n));
   }
+}
+
+/** See RingCoreDevice.dmaProbe(). */
+export interface DmaProbe {
+  /** runtime->dma_bytes */
+  bytes: number;
+  store(side: 'CPU' | 'DEVICE', ofs: number, data: Uint8Array): void;
+  load(side: 'CPU' | 'DEVICE', ofs: number, len: number): Uint8Array;
+  sync(mode: SyncMode, site: SyncSite): SyncEffect;
 }
 
 /** The inspection API's view of the card's buffer memory. */

@@ -22,14 +22,16 @@ const HWSYNC_REFUSALS: readonly Edge[] = [
 const RUNNING_ENDS: readonly EdgeOutcome[] = [{ to: 'RUNNING' }, { to: 'XRUN', errno: 'EPIPE', rules: ['ring.xrun.detect'] }];
 const DRAINING_ENDS: readonly EdgeOutcome[] = [{ to: 'DRAINING' }, { to: 'SETUP', errno: 'EPIPE', rules: ['ring.drain.complete'] }];
 
-/** Edges of a command that starts with do_pcm_hwsync() and may itself fail with `extra`. */
-function afterHwsync(rules: Edge['rules'], extra: readonly EdgeOutcome[] = []): Edge[] {
+/** Edges of a command that starts with do_pcm_hwsync() and may itself fail with `extra`.
+ * `syncs`: the command makes its CPU sync whatever do_pcm_hwsync() returned (snd_pcm_delay():
+ * DELAY, HWSYNC, SYNC_PTR with HWSYNC, sync.hwsync.cpu), so its refusals run the effect too. */
+function afterHwsync(rules: Edge['rules'], extra: readonly EdgeOutcome[] = [], syncs = false): Edge[] {
   const withExtra = (ends: readonly EdgeOutcome[], to: RegionState | undefined) => [
     ...ends,
     ...extra.map((e) => ({ ...e, to })),
   ];
   return [
-    ...HWSYNC_REFUSALS,
+    ...(syncs ? HWSYNC_REFUSALS.map((e) => ({ ...e, run: true })) : HWSYNC_REFUSALS),
     { in: ['RUNNING'], run: true, rules, outcomes: withExtra(RUNNING_ENDS, 'RUNNING') },
     { in: ['DRAINING'], if: ['isPlayback'], run: true, rules, outcomes: withExtra(DRAINING_ENDS, 'DRAINING') },
     { in: ['PREPARED', 'PAUSED'], run: true, rules, outcomes: [{}, ...extra] },
@@ -79,7 +81,7 @@ export const STATUS: OpSpec<'STATUS'> = {
 
 export const DELAY: OpSpec<'DELAY'> = {
   type: 'DELAY',
-  edges: [...IOCTL_GUARDS, ...afterHwsync(['pcm.delay.ok'])],
+  edges: [...IOCTL_GUARDS, ...afterHwsync(['pcm.delay.ok'], [], true)],
   effect(ctx, i) {
     const err = hwsync(ctx, i);
     dmaSync(ctx, i, 'CPU', 'delay'); // snd_pcm_delay(): whatever do_pcm_hwsync() returned
@@ -90,7 +92,7 @@ export const DELAY: OpSpec<'DELAY'> = {
 
 export const HWSYNC: OpSpec<'HWSYNC'> = {
   type: 'HWSYNC',
-  edges: [...IOCTL_GUARDS, ...afterHwsync(['pcm.hwsync.ok'])],
+  edges: [...IOCTL_GUARDS, ...afterHwsync(['pcm.hwsync.ok'], [], true)],
   effect(ctx, i) {
     const err = hwsync(ctx, i);
     dmaSync(ctx, i, 'CPU', 'hwsync');
@@ -105,7 +107,7 @@ export const SYNC_PTR: OpSpec<'SYNC_PTR'> = {
   type: 'SYNC_PTR',
   edges: [
     ...IOCTL_GUARDS,
-    ...afterHwsync(['pcm.sync-ptr.hwsync', 'pcm.sync-ptr.ok'], [APPL_INVALID]).map((e) => ({
+    ...afterHwsync(['pcm.sync-ptr.hwsync', 'pcm.sync-ptr.ok'], [APPL_INVALID], true).map((e) => ({
       ...e,
       if: ['hasHwsyncFlag', ...(e.if ?? [])] as Edge['if'],
     })),
