@@ -13,7 +13,8 @@ import { tableMarkdown, transitionTable } from '../machines/pcm/table.ts';
 import { allEdges } from '../machines/pcm/decide.ts';
 import { runAccelSuite } from '../conformance/accel/index.ts';
 import { referenceAccelBackend } from '../reference/accel/index.ts';
-import { ringProfile, UsageError } from '../conformance/backends.ts';
+import { KERNEL_BACKEND_MISSING, kernelBackend, ringProfile, UsageError } from '../conformance/backends.ts';
+import { runKernelMemoryChecks } from '../conformance/kernel-memory.ts';
 import { BUFFER_MACHINE_ID, bufferEdgeIds, runBufferSuite } from '../conformance/buffer/index.ts';
 import { runSyncSuite, SYNC_MACHINE_ID, syncEdgeIds, type DataExpectation } from '../conformance/sync/index.ts';
 import { ruleStatus, runPcmSuite, toResults, type SuiteRun } from '../conformance/suite.ts';
@@ -74,7 +75,7 @@ export async function check(opts: CheckOptions): Promise<number> {
   const runs: { profile: string; run: SuiteRun }[] = [];
   const bufferOnly = onlyFor(opts.only, 'buffer');
   const syncOnly = onlyFor(opts.only, 'sync');
-  const pcmOnly = opts.only && (bufferOnly !== false || syncOnly !== false) ? null : opts.only;
+  const pcmOnly = opts.only && (bufferOnly !== false || syncOnly !== false || onlyFor(opts.only, 'kernel') !== false) ? null : opts.only;
   try {
     for (const profile of pcmOnly === null ? [] : opts.profiles) {
       const backend = ringProfile(profile);
@@ -117,6 +118,11 @@ export async function check(opts: CheckOptions): Promise<number> {
         runs.push({ profile: 'sync', run });
       }
       progress.stop();
+    }
+    // What a stock kernel shows of the same (UNSUPPORTED while no kernel backend is built in).
+    if (onlyFor(opts.only, 'kernel') !== false) {
+      const kernel = await runKernelMemoryChecks(kernelBackend(), { seed: opts.seed, randomRuns: Math.ceil(opts.runs / 4), maxCommands: 25 }, KERNEL_BACKEND_MISSING);
+      for (const run of kernel) runs.push({ profile: 'kernel', run });
     }
   } finally {
     progress.stop();
@@ -178,7 +184,7 @@ export async function check(opts: CheckOptions): Promise<number> {
     ),
     `  rules: ${RULE_ORDER.map((s) => `${ruleCount(s)} ${s}`).join(', ')} (of ${RULE_IDS.length})`,
     `  tests: ${count('PASS')} passed, ${count('FAIL')} failed, ${count('ERROR')} errors, ${count('UNSUPPORTED')} unsupported (of ${tests.length})`,
-    ...runs.filter((r) => r.profile !== 'buffer' && r.profile !== 'sync').flatMap(({ profile, run }) =>
+    ...runs.filter((r) => !['buffer', 'sync', 'kernel'].includes(r.profile)).flatMap(({ profile, run }) =>
       run.planning.map((p) => `  planning ${profile}/${p.files} file(s): ${p.states} abstract states, ${p.transitions} transitions, ${p.paths} paths in ${p.ms} ms`),
     ),
     ...summarisePlanning('buffer', runs.filter((r) => r.profile === 'buffer')),

@@ -78,3 +78,11 @@ export function ringProfile(name: string, fault?: RingFault, extra: { trace?: bo
 }
 
 export { DEFAULT_CAPS };
+
+/** The real-kernel backend (a QEMU guest with snd-dummy / snd-aloop), when this build has one; the
+ * suites that need a stock kernel report UNSUPPORTED with `KERNEL_BACKEND_MISSING` otherwise. */
+export function kernelBackend(): PcmBackend | null {
+  return null;
+}
+
+export const KERNEL_BACKEND_MISSING = 'no kernel backend in this build: the real-kernel backend (reference/kernel/, a QEMU guest with snd-dummy fake_buffer=0 and snd-aloop) is not merged yet';

@@ -10,9 +10,13 @@ export interface MemoryShown {
 }
 
 export interface BufferInspection {
+  /** The backend records what the methods below report. */
+  readonly tracing: boolean;
   takeCalls(): string[];
   memory(): MemoryShown;
 }
 
 export const inspectable = (d: PcmDevice): d is PcmDevice & BufferInspection =>
-  typeof (d as Partial<BufferInspection>).takeCalls === 'function' && typeof (d as Partial<BufferInspection>).memory === 'function';
+  (d as Partial<BufferInspection>).tracing === true &&
+  typeof (d as Partial<BufferInspection>).takeCalls === 'function' &&
+  typeof (d as Partial<BufferInspection>).memory === 'function';

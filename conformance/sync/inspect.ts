@@ -5,6 +5,8 @@ import type { DmaEvent, SyncEffect, SyncMode, SyncSite } from '../../spec/dma.ts
 import type { PcmDevice } from '../../spec/device.ts';
 
 export interface SyncInspection {
+  /** The backend records what takeDma() reports. */
+  readonly tracing: boolean;
   takeDma(dir: StreamDir): DmaEvent[];
   views(dir: StreamDir): { cpu: Uint8Array; dev: Uint8Array } | null;
 }
@@ -17,7 +19,9 @@ export interface DmaProbeShown {
 }
 
 export const syncInspectable = (d: PcmDevice): d is PcmDevice & SyncInspection =>
-  typeof (d as Partial<SyncInspection>).takeDma === 'function' && typeof (d as Partial<SyncInspection>).views === 'function';
+  (d as Partial<SyncInspection>).tracing === true &&
+  typeof (d as Partial<SyncInspection>).takeDma === 'function' &&
+  typeof (d as Partial<SyncInspection>).views === 'function';
 
 export const probeable = (d: PcmDevice): d is PcmDevice & { dmaProbe(dir: StreamDir): DmaProbeShown | null } =>
   typeof (d as { dmaProbe?: unknown }).dmaProbe === 'function';

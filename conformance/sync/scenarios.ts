@@ -48,7 +48,9 @@ export const SYNC_SCENARIOS: readonly SyncScenario[] = [
       { type: 'ADVANCE', fd: 0, frames: 2048 },
       { type: 'DROP', fd: 0 },
       { type: 'HW_FREE', fd: 0 },
-      { type: 'HW_PARAMS', fd: 0, params: hw },
+      { type: 'HW_PARAMS', fd: 0, params: hw }, // the buffer comes back, its clear not flushed
+      { type: 'HW_FREE', fd: 0 },
+      { type: 'HW_PARAMS', fd: 0, params: hw }, // and again, while the CPU's view is ahead
       { type: 'CLOSE', fd: 0 },
     ],
   },
@@ -71,7 +73,10 @@ export const SYNC_SCENARIOS: readonly SyncScenario[] = [
       { type: 'ADVANCE', fd: 1, frames: 256 },
       { type: 'READI', fd: 1, frames: 512 },
       syncPtr(1, 3, 0n),
+      { type: 'ADVANCE', fd: 1, frames: 256 }, // the device writes; nobody syncs
       { type: 'DROP', fd: 1 },
+      { type: 'HW_FREE', fd: 1 },
+      { type: 'HW_PARAMS', fd: 1, params: hw }, // the buffer comes back with the device's view ahead
       { type: 'CLOSE', fd: 1 },
     ],
   },

@@ -71,12 +71,12 @@ function syncEdges(rules: [readonly SyncSite[], RuleId][], view: RuleId): EdgeSp
 }
 
 /** The edges of a state whose buffer needs syncing. `cpu` / `device`: whether that view can be
- * ahead in this state (a stale read is possible). */
+ * ahead in this state (a stale read is possible, a CPU store may leave device-newer bytes). */
 function twoViews(state: string, cpu: boolean, device: boolean): Record<string, unknown[]> {
   return on(state, {
     ATTACH: [{ actions: ['attach'], rules: ['sync.explicit.managed', 'sync.point.gate'] }],
     CPU_WRITE: [
-      { guard: 'leavesDeviceAhead', target: 'DEVICE_AHEAD', actions: ['cpuWrite'], rules: ['sync.view.cpu-write'] },
+      ...(device ? [{ guard: 'leavesDeviceAhead', target: 'DEVICE_AHEAD', actions: ['cpuWrite'], rules: ['sync.view.cpu-write'] } as EdgeSpec] : []),
       { target: 'CPU_AHEAD', actions: ['cpuWrite'], rules: ['sync.view.cpu-write'] },
     ],
     DEVICE_WRITE: [{ target: 'DEVICE_AHEAD', actions: ['deviceWrite'], rules: ['sync.view.device-write'] }],

@@ -231,6 +231,12 @@ export class RingCoreDevice implements PcmDevice {
     return inspect(s, [...this.files.values()]);
   }
 
+  /** The core records callbacks, allocations and view accesses (built with `trace: true`): only
+   * then do takeCalls() and takeDma() report anything. */
+  get tracing(): boolean {
+    return this.card.recorder.enabled;
+  }
+
   /** The driver callbacks and core allocation steps since the last call, oldest first, each as
    * `DIR what` (e.g. `PLAYBACK core.malloc own 16384`); empty unless built with `trace: true`. */
   takeCalls(): string[] {
