@@ -115,7 +115,9 @@ export async function runBufferSuite(backend: PcmBackend, opts: BufferSuiteOptio
       run.tests.push({
         id, title, rules: [...failure.result.rules].sort(), status: failure.result.status as TestStatus,
         reason: `${failure.result.message} (shrunk to ${failure.commands.length} commands; fast-check seed ${opts.seed}, path ${d.counterexamplePath})`,
-        replay: `alsa-spec replay --backend ring-core --profile ${opts.profile} ${commandsArg(failure.commands)}`,
+        // The same seed replays the same runs; the shrunk sequence is in `sequence` for replay(1)-style use.
+        replay: `alsa-spec check --seed ${opts.seed} --only buffer/${id}`,
+        sequence: commandsArg(failure.commands),
         trace: trace(failure.result),
         commands: failure.commands.map(describe),
       });

@@ -70,6 +70,16 @@ export async function runSyncSequence(device: PcmDevice, commands: readonly Comm
       rec.transitions.push(...fed.transitions.map((t) => `${dir[0]}: ${t}`));
       if (divergence) continue;
       if (fed.problem) divergence = `${dir} views: ${fed.problem}`;
+      // A buffer the runtime took: its need_sync and the stream's EXPLICIT_SYNC, as the PCM
+      // machine has them (sync.buffer.type, sync.explicit.managed).
+      const s = ctx.streams.find((x) => x.dir === dir && x.state !== 'CLOSED');
+      for (const a of fed.attached) {
+        if (divergence) break;
+        if (!s?.buf) divergence = `${dir}: the backend attached a buffer the model does not have`;
+        else if (a.needSync !== s.buf.needSync || a.explicit !== s.explicitSync) {
+          divergence = `${dir} buffer: model need_sync ${s.buf.needSync}, EXPLICIT_SYNC ${s.explicitSync}; backend need_sync ${a.needSync}, EXPLICIT_SYNC ${a.explicit}`;
+        }
+      }
       const want = ctx.lastSyncs.filter((s) => ctx.streams[s.fd]?.dir === dir);
       const gotCalls = fed.calls.filter((c) => c.site !== 'silence');
       if (!divergence && show(want) !== show(gotCalls)) divergence = `${dir} sync calls: model ${show(want)}, backend ${show(gotCalls)}`;

@@ -137,7 +137,10 @@ export async function runSyncSuite(backend: PcmBackend, opts: SyncSuiteOptions):
       run.tests.push({
         id, title, rules: [...failure.result.rules].sort(), status: failure.result.status as TestStatus,
         reason: `${failure.result.message} (shrunk to ${failure.commands.length} commands; fast-check seed ${opts.seed}, path ${d.counterexamplePath})`,
-        replay: `alsa-spec replay --backend ring-core --profile ${opts.profile} --files ${files} ${commandsArg(failure.commands)}`,
+        // The same seed replays the same runs (sync calls and views included, which `replay` does not
+        // compare); the shrunk sequence is in `sequence`.
+        replay: `alsa-spec check --seed ${opts.seed} --only sync/${id}`,
+        sequence: commandsArg(failure.commands),
         trace: trace(failure.result),
         commands: failure.commands.map(describe),
       });

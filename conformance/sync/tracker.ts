@@ -14,6 +14,8 @@ import { SyncModel, type SyncState } from './model.ts';
 export interface Fed {
   /** The sync calls the events contained, in order (the core's, whatever they did). */
   calls: SyncCall[];
+  /** The buffers a runtime took, as the backend described them. */
+  attached: { needSync: boolean; explicit: boolean }[];
   edges: string[];
   rules: RuleId[];
   transitions: string[];
@@ -38,7 +40,7 @@ export class SyncTracker {
   }
 
   feed(dir: StreamDir, events: readonly DmaEvent[]): Fed {
-    const out: Fed = { calls: [], edges: [], rules: [], transitions: [], states: [], problem: null };
+    const out: Fed = { calls: [], attached: [], edges: [], rules: [], transitions: [], states: [], problem: null };
     const rules = new Set<RuleId>();
     for (const e of events) {
       if (e.kind === 'ATTACH') {
@@ -50,6 +52,7 @@ export class SyncTracker {
           m.start.rules.forEach((r) => rules.add(r));
         }
         this.current[dir] = e.buffer;
+        out.attached.push({ needSync: e.needSync, explicit: e.explicit });
         this.apply(m, { type: 'ATTACH', explicit: e.explicit }, out, rules);
         continue;
       }

@@ -55,16 +55,14 @@ export const actions = {
     const mem = cloneMem(context.mem);
     const r = mallocPages(mem, context.dir, context.buf, bytes);
     calls = [...calls, `${context.dir} core.malloc ${r.result} ${bytes}`];
-    const fields: Partial<BufferContext> = { mem, buf: r.buf, calls };
+    const fields: Partial<BufferContext> = { mem, buf: r.buf, calls, bufferChanged: r.result === 'prealloc' || r.result === 'own' };
     if (r.result === 'enomem') fields.last = { ok: false, errno: 'ENOMEM' };
     return fields;
   }),
   /** The driver's hw_params callback; managed, it is told whether the buffer changed. */
-  driverHwParams: act<{ managed: boolean }>(({ context }, p) => {
-    // snd_pcm_lib_malloc_pages() returned 1 unless it kept the runtime's buffer
-    const changed = context.calls.some((c) => / core\.malloc (prealloc|own) /.test(c)) ? 1 : 0;
-    return { calls: call(context, p.managed ? `driver.hw_params changed=${changed}` : 'driver.hw_params') };
-  }),
+  driverHwParams: act<{ managed: boolean }>(({ context }, p) => ({
+    calls: call(context, p.managed ? `driver.hw_params changed=${context.bufferChanged ? 1 : 0}` : 'driver.hw_params'),
+  })),
   /** The runtime takes the configuration (pcm.hw-params.ok). */
   install: act(({ context }) => {
     const p = context.pending!.params;

@@ -36,6 +36,8 @@ export interface BufferContext {
   pending: { params: HwConfig; bytes: number } | null;
   /** Set while the release of a closing file runs its hw_free. */
   closing: boolean;
+  /** runtime->buffer_changed: the pending request's snd_pcm_lib_malloc_pages() returned 1. */
+  bufferChanged: boolean;
   last: Outcome;
   /** The driver callbacks and core allocation steps of the last command, e.g.
    * `PLAYBACK core.malloc own 16384` — the reference's recorder writes the same lines. */
@@ -56,6 +58,7 @@ export function initialContext(input: BufferMachineInput): BufferContext {
     mapped: 0,
     pending: null,
     closing: false,
+    bufferChanged: false,
     last: { ok: true },
     calls: [],
     steps: [],

@@ -41,8 +41,6 @@ export const guards = {
     context.pending !== null && mallocPages(cloneMem(context.mem), context.dir, context.buf, context.pending.bytes).result === p.result,
   /** The runtime buffer is the substream's preallocated one. */
   onPrealloc: ({ context }: Args) => context.buf?.prealloc === true,
-  /** A HW_PARAMS failed: the hw_free sequence is its error path. */
-  isFailing: ({ context }: Args) => !context.last.ok && context.pending !== null,
   /** The file is being released (CLOSE, or the last MUNMAP of a closed file). */
   isClosing: ({ context }: Args) => context.closing,
   /** pcm.mmap-data.no-mmap — the driver's info has MMAP. */

@@ -7,7 +7,9 @@
 // `always` edges, so the diagram shows their order: a managed HW_PARAMS goes ALLOC →
 // DRIVER_HW_PARAMS → INSTALL, a legacy one DRIVER_HW_PARAMS → ALLOC → INSTALL; HW_FREE, the error
 // path of HW_PARAMS and the release of a file go DRIVER_HW_FREE → CORE_FREE (→ DRIVER_CLOSE).
-// Every edge carries `meta.rules`; refusals carry their errno. Closed: no invoke, no after.
+// Every edge carries `meta.rules`; refusals carry their errno. Only the data area's mappings
+// concern the buffer: MMAP and MUNMAP of the status or control page are not this machine's events
+// (the PCM machine has them). Closed: no invoke, no after.
 import { and, not, setup } from 'xstate';
 import type { Errno } from '../../spec/abi/errno.ts';
 import type { RuleId } from '../../spec/rules.generated.ts';
@@ -136,13 +138,13 @@ const SETUP_COMMON = (state: 'PREALLOC' | 'OWN') =>
       { target: 'DRIVER_HW_FREE', actions: ['succeed'], rules: ['pcm.hw-free.ok', 'buffer.hw-free.order'] },
     ],
     MMAP: [
-      refuse('ENXIO', ['pcm.mmap-data.no-mmap'], not('hasMmapInfo')),
-      refuse('EINVAL', ['pcm.mmap-data.rw-access'], not('isMmapAccess')),
-      { actions: ['map'], rules: ['pcm.mmap-data.ok'] },
+      refuse('ENXIO', ['pcm.mmap-data.no-mmap'], and(['isDataArea', not('hasMmapInfo')])),
+      refuse('EINVAL', ['pcm.mmap-data.rw-access'], and(['isDataArea', not('isMmapAccess')])),
+      { guard: 'isDataArea', actions: ['map'], rules: ['pcm.mmap-data.ok'] },
     ],
     MUNMAP: [
-      { guard: 'isMapped', actions: ['unmap'], rules: ['pcm.munmap.ok'] },
-      { actions: ['succeed'], rules: ['pcm.munmap.ok'] },
+      { guard: and(['isDataArea', 'isMapped']), actions: ['unmap'], rules: ['pcm.munmap.ok'] },
+      { guard: 'isDataArea', actions: ['succeed'], rules: ['pcm.munmap.ok'] },
     ],
     ...procTable(true),
   });
@@ -191,8 +193,8 @@ export const bufferMachine = setup({
         CLOSE: [{ target: 'DRIVER_CLOSE', actions: ['succeed', 'startClose'], rules: ['pcm.close.release', 'buffer.close.release'] }],
         HW_PARAMS: hwParams(false),
         HW_FREE: [refuse('EBADFD', ['pcm.hw-free.bad-state'])],
-        MMAP: [refuse('EBADFD', ['pcm.mmap-data.open'])],
-        MUNMAP: [{ actions: ['succeed'], rules: ['pcm.munmap.ok'] }],
+        MMAP: [refuse('EBADFD', ['pcm.mmap-data.open'], 'isDataArea')],
+        MUNMAP: [{ guard: 'isDataArea', actions: ['succeed'], rules: ['pcm.munmap.ok'] }],
         ...procTable(true),
       }),
     },
@@ -213,8 +215,8 @@ export const bufferMachine = setup({
         HW_FREE: NOT_OPEN(),
         MMAP: NOT_OPEN(),
         MUNMAP: [
-          { guard: 'isLastMapping', target: 'DRIVER_HW_FREE', actions: ['unmap', 'startClose'], rules: ['pcm.munmap.ok', 'pcm.close.deferred', 'buffer.close.release'] },
-          { actions: ['unmap'], rules: ['pcm.munmap.ok'] },
+          { guard: and(['isDataArea', 'isLastMapping']), target: 'DRIVER_HW_FREE', actions: ['unmap', 'startClose'], rules: ['pcm.munmap.ok', 'pcm.close.deferred', 'buffer.close.release'] },
+          { guard: 'isDataArea', actions: ['unmap'], rules: ['pcm.munmap.ok'] },
         ],
         ...procTable(true),
       }),
