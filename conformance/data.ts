@@ -15,8 +15,8 @@ const FRAME = 4; // S16_LE stereo
 
 /** Period and periods: small on a virtual clock; on a real device, long enough (43 ms periods,
  * 171 ms buffers at 48 kHz) for a harness under emulation to keep up. */
-const GEOMETRY = { virtual: { period: 256, periods: 4 }, real: { period: 2048, periods: 4 } } as const;
-type Geometry = { period: number; periods: number };
+export const GEOMETRY = { virtual: { period: 256, periods: 4 }, real: { period: 2048, periods: 4 } } as const;
+export type Geometry = { period: number; periods: number };
 
 async function exec(dev: PcmDevice, cmd: Command): Promise<Outcome> {
   const r = dev.exec(cmd);
@@ -29,14 +29,14 @@ async function must(dev: PcmDevice, cmd: Command): Promise<Outcome> {
   return r;
 }
 
-interface Sw {
+export interface Sw {
   silence_threshold: bigint;
   silence_size: bigint;
   stop: bigint;
 }
 
 /** Playback on fd 0 and capture on fd 1, both set up and prepared; capture running. */
-async function loop(dev: PcmDevice, g: Geometry, sw: Sw, mmap = false): Promise<void> {
+export async function loop(dev: PcmDevice, g: Geometry, sw: Sw, mmap = false): Promise<void> {
   const params = { access: 'RW_INTERLEAVED', format: 'S16_LE', channels: 2, rate: 48000, period_size: g.period, periods: g.periods } as const;
   const buffer = BigInt(g.period * g.periods);
   for (const [fd, stream] of [[0, 'PLAYBACK'], [1, 'CAPTURE']] as const) {
@@ -55,7 +55,7 @@ async function loop(dev: PcmDevice, g: Geometry, sw: Sw, mmap = false): Promise<
   await must(dev, { type: 'START', fd: 1 });
 }
 
-interface Pumped {
+export interface Pumped {
   bytes: Uint8Array;
   /** Playback xruns before every frame was written (the one after the end is the data running out). */
   playbackXruns: number;
@@ -63,7 +63,7 @@ interface Pumped {
 }
 
 /** Writes `total` pattern frames to fd 0 and reads fd 1 until `after` frames past them came back. */
-async function pump(dev: PcmDevice, g: Geometry, total: number, after: number, realTime: boolean, viaMmap: boolean): Promise<Pumped> {
+export async function pump(dev: PcmDevice, g: Geometry, total: number, after: number, realTime = false, viaMmap = false): Promise<Pumped> {
   const buffer = g.period * g.periods;
   const captured: Uint8Array[] = [];
   let capturedFrames = 0;

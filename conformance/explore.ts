@@ -8,7 +8,7 @@
 // together take every edge seen.
 import type { AnyStateMachine } from 'xstate';
 import type { StreamDir } from '../spec/abi/states.ts';
-import type { Command, HwCaps } from '../spec/device.ts';
+import type { Command, HwCaps, MemoryInfo } from '../spec/device.ts';
 import type { KernelVersion, PcmContext, StreamCtx } from '../machines/pcm/context.ts';
 import { decide } from '../machines/pcm/decide.ts';
 import { regionsOf } from '../machines/pcm/machine.ts';
@@ -37,9 +37,17 @@ function streamKey(s: StreamCtx): string {
   ].join(',');
 }
 
+/** The card's memory, where an allocation can fail (otherwise no premise depends on it). */
+function memoryKey(ctx: PcmContext): string {
+  const m = ctx.memory;
+  if (m.unbounded) return '';
+  const sub = (d: 'PLAYBACK' | 'CAPTURE') => `${m.subs[d].preBytes}/${m.subs[d].bufferBytesMax}`;
+  return `${m.total},${sub('PLAYBACK')},${sub('CAPTURE')},${ctx.streams.map((s) => (s.buf ? `${s.buf.bytes}${s.buf.prealloc ? 'p' : ''}` : '-')).join('/')}`;
+}
+
 /** The abstract state: what the machine's edges can tell apart. */
 export function abstractKey(ctx: PcmContext, regions: readonly string[]): string {
-  return `${regions.join('|')}#${ctx.group.join('>')}#${ctx.disconnected ? 'D' : ''}#${ctx.streams.map(streamKey).join('#')}`;
+  return `${regions.join('|')}#${ctx.group.join('>')}#${ctx.disconnected ? 'D' : ''}#${ctx.streams.map(streamKey).join('#')}#${memoryKey(ctx)}`;
 }
 
 type Snap = { context: PcmContext; value: unknown; status: string };
@@ -74,6 +82,7 @@ export interface ExploreOptions {
   files: 1 | 2;
   caps: Partial<Record<StreamDir, HwCaps>>;
   kernel: KernelVersion;
+  memory?: MemoryInfo;
   /** Default: SCENARIOS[files]. */
   scenarios?: readonly Scenario[];
   /** Period and rate of the configurations paths set (generators.REAL_TIME_GEOMETRY for a device
@@ -144,7 +153,7 @@ const plans = new Map<string, PathPlan>();
 export function planPathsCached(opts: ExploreOptions): PathPlan {
   // Paths are command sequences: a plan made under one kernel's rules serves the other too (the
   // replay follows the backend's own), so the kernel is not part of the key.
-  const key = JSON.stringify([opts.files, opts.caps, opts.scenarios?.map((s) => s.name), opts.geometry]);
+  const key = JSON.stringify([opts.files, opts.caps, opts.memory ?? null, opts.scenarios?.map((s) => s.name), opts.geometry]);
   let p = plans.get(key);
   if (!p) plans.set(key, (p = planPaths(opts)));
   return p;
@@ -161,7 +170,8 @@ export function planPaths(opts: ExploreOptions): PathPlan {
   for (const sc of opts.scenarios ?? SCENARIOS[opts.files]) {
     let memo: { snap: Snap; events: Command[] } | null = null;
     const eventsOf = (snap: Snap) => (memo?.snap === snap ? memo.events : (memo = { snap, events: pathEvents(snap.context, opts.caps, opts.geometry) }).events);
-    const t = traverse<Snap, Command>(machine as unknown as AnyStateMachine, { caps: opts.caps, kernel: opts.kernel, files: opts.files }, {
+    const input = { caps: opts.caps, kernel: opts.kernel, files: opts.files, ...(opts.memory ? { memory: opts.memory } : {}) };
+    const t = traverse<Snap, Command>(machine as unknown as AnyStateMachine, input, {
       expand: (snap) => eventsOf(snap).filter((c) => sc.filter(c, snap.context)),
       probe: (snap) => (sc.probeOwn ? [] : eventsOf(snap)),
       key: (snap) => abstractKey(snap.context, regionsOf(snap)),
@@ -206,7 +216,7 @@ export function planPaths(opts: ExploreOptions): PathPlan {
 
 /** The edges a path takes, step by step, replayed on a fresh model. */
 function edgesAlong(opts: ExploreOptions, path: readonly Command[]): string[] {
-  const m = new Model({ caps: opts.caps, kernel: opts.kernel, files: opts.files });
+  const m = new Model({ caps: opts.caps, kernel: opts.kernel, files: opts.files, ...(opts.memory ? { memory: opts.memory } : {}) });
   const out: string[] = [];
   for (const c of path) {
     try {

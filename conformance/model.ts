@@ -1,7 +1,7 @@
 // Drives the PCM machine one command at a time and reports what it decided: the outcome, the
 // rules, the edge each stream took and the transitions it made.
 import { createActor, type Actor } from 'xstate';
-import type { Command, Outcome } from '../spec/device.ts';
+import type { Command, DeviceInfo, Outcome } from '../spec/device.ts';
 import type { RuleId } from '../spec/rules.generated.ts';
 import type { PcmContext, PcmInput, RegionState } from '../machines/pcm/context.ts';
 import { decide } from '../machines/pcm/decide.ts';
@@ -18,6 +18,14 @@ export interface ModelStep {
   transitions: string[];
   regions: RegionState[];
 }
+
+/** The model's input for a backend's device: its capabilities, kernel rules and memory. */
+export const modelInput = (info: DeviceInfo, files: 1 | 2): PcmInput & { files: 1 | 2 } => ({
+  caps: info.streams,
+  kernel: info.follows,
+  files,
+  ...(info.memory ? { memory: info.memory } : {}),
+});
 
 const machines = new Map<1 | 2, PcmMachine>();
 export const machineFor = (files: 1 | 2): PcmMachine => {

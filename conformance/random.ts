@@ -3,7 +3,7 @@
 // prepare), so the random commands after it act on running streams with realistic pointer values.
 import fc from 'fast-check';
 import type { StreamDir } from '../spec/abi/states.ts';
-import type { Command, HwCaps, PcmBackend } from '../spec/device.ts';
+import type { Command, HwCaps, MemoryInfo, PcmBackend } from '../spec/device.ts';
 import type { KernelVersion } from '../machines/pcm/context.ts';
 import { stringify } from './codec.ts';
 import { commandArbitrary, REAL_TIME_PERIODS } from './generators.ts';
@@ -14,6 +14,7 @@ export interface RandomOptions {
   backend: PcmBackend;
   caps: Partial<Record<StreamDir, HwCaps>>;
   kernel: KernelVersion;
+  memory?: MemoryInfo;
   files: 1 | 2;
   seed: number;
   runs: number;
@@ -87,7 +88,7 @@ export async function randomRun(opts: RandomOptions): Promise<RandomOutcome> {
     if (lastFailure && shrinkLeft-- <= 0) return true; // out of shrink budget: the last failure stands
     const device = await opts.backend.open();
     try {
-      const result = await runSequence(new Model({ caps: opts.caps, kernel: opts.kernel, files: opts.files }), device, commands);
+      const result = await runSequence(new Model({ caps: opts.caps, kernel: opts.kernel, files: opts.files, ...(opts.memory ? { memory: opts.memory } : {}) }), device, commands);
       if (result.status === 'FAIL' || result.status === 'ERROR') {
         lastFailure = { commands, result };
         return false;

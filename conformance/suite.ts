@@ -9,7 +9,7 @@ import { canonical, describe, stringify } from './codec.ts';
 import { runDataTests } from './data.ts';
 import { planPathsCached } from './explore.ts';
 import type { PathGeometry } from './generators.ts';
-import { Model } from './model.ts';
+import { Model, modelInput } from './model.ts';
 import { commandsArg, randomRun } from './random.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { runSequence, type RunResult } from './session.ts';
@@ -90,13 +90,18 @@ export async function runPcmSuite(backend: PcmBackend, opts: SuiteOptions): Prom
   // On a virtual clock the hardware moves only when told: there is no progress to observe.
   if (info.virtualClock) for (const r of REAL_TIME_RULES) run.unsupportedRules.add(r);
   const want = (id: string) => !opts.only || id.startsWith(opts.only);
+  /** Some test under `prefix` can be wanted (plans are made only then). */
+  const wantUnder = (prefix: string) => !opts.only || opts.only.startsWith(prefix) || prefix.startsWith(opts.only);
   const both = info.streams.PLAYBACK !== undefined && info.streams.CAPTURE !== undefined;
   // A device that runs in real time: random sequences in geometries a harness keeps up with.
   const realTime = !info.virtualClock;
   for (const files of both ? ([1, 2] as const) : ([1] as const)) {
+    if (!wantUnder(`paths/${files}/`) && !wantUnder(`random/${files}`)) continue;
     const t0 = performance.now();
     opts.progress?.phase(`planning paths (${files} file${files > 1 ? 's' : ''})`, 1);
-    const plan = planPathsCached({ files, caps: info.streams, kernel: info.follows, ...(opts.geometry ? { geometry: opts.geometry } : {}) });
+    const plan = planPathsCached({
+      files, caps: info.streams, kernel: info.follows, ...(info.memory ? { memory: info.memory } : {}), ...(opts.geometry ? { geometry: opts.geometry } : {}),
+    });
     opts.progress?.tick();
     run.planning.push({ files, states: plan.states, transitions: plan.transitions, paths: plan.paths.length, ms: Math.round(performance.now() - t0) });
     opts.progress?.phase(`paths (${files} file${files > 1 ? 's' : ''})`, plan.paths.length);
@@ -108,7 +113,7 @@ export async function runPcmSuite(backend: PcmBackend, opts: SuiteOptions): Prom
       const device = await backend.open();
       let r: RunResult;
       try {
-        r = await runSequence(new Model({ caps: info.streams, kernel: info.follows, files }), device, path);
+        r = await runSequence(new Model(modelInput(info, files)), device, path);
       } finally {
         await device.dispose();
       }
@@ -126,8 +131,8 @@ export async function runPcmSuite(backend: PcmBackend, opts: SuiteOptions): Prom
     if (!want(id) || opts.randomRuns === 0) continue;
     opts.progress?.phase(`random sequences (${files} file${files > 1 ? 's' : ''})`, 1);
     const rr = await randomRun({
-      backend, caps: info.streams, kernel: info.follows, files, seed: opts.seed, runs: opts.randomRuns, maxCommands: opts.maxCommands,
-      ...(realTime ? { realTime, shrinkRuns: REAL_TIME_SHRINK_RUNS } : {}),
+      backend, caps: info.streams, kernel: info.follows, ...(info.memory ? { memory: info.memory } : {}), files, seed: opts.seed, runs: opts.randomRuns,
+      maxCommands: opts.maxCommands, ...(realTime ? { realTime, shrinkRuns: REAL_TIME_SHRINK_RUNS } : {}),
     });
     opts.progress?.tick();
     const title = `the backend agrees with the model on ${rr.runs} random sequences of up to ${opts.maxCommands} commands after a random setup (seed ${opts.seed})`;
@@ -166,7 +171,7 @@ export async function runPcmSuite(backend: PcmBackend, opts: SuiteOptions): Prom
     const device = await backend.open();
     let r: RunResult;
     try {
-      r = await runSequence(new Model({ caps: info.streams, kernel: info.follows, files: 1 }), device, sc.commands);
+      r = await runSequence(new Model(modelInput(info, 1)), device, sc.commands);
     } finally {
       await device.dispose();
     }
@@ -206,6 +211,8 @@ export function toResults(args: {
   startedAt: string;
   durationMs: number;
   extraTests?: TestResult[];
+  /** Edges of machines other than pcm and pcm2 (whose totals come from their edge tables). */
+  edgeTotals?: Record<string, number>;
 }): Results {
   const tests: TestResult[] = [];
   const machines: Record<string, { states: Record<string, number>; transitions: Record<string, number>; edges: Record<string, number>; edgesTotal: number }> = {};
@@ -215,7 +222,8 @@ export function toResults(args: {
   for (const { profile, run } of args.runs) {
     for (const t of run.tests) tests.push({ ...t, id: prefixed ? `${profile}/${t.id}` : t.id });
     for (const [mid, m] of Object.entries(run.machines)) {
-      const acc = (machines[mid] ??= { states: {}, transitions: {}, edges: {}, edgesTotal: mid === 'pcm2' ? twoFileEdges().size : allEdges(1).size });
+      const total = args.edgeTotals?.[mid] ?? (mid === 'pcm2' ? twoFileEdges().size : allEdges(1).size);
+      const acc = (machines[mid] ??= { states: {}, transitions: {}, edges: {}, edgesTotal: total });
       for (const [k, v] of Object.entries(m.states)) acc.states[k] = (acc.states[k] ?? 0) + v;
       for (const [k, v] of Object.entries(m.transitions)) acc.transitions[k] = (acc.transitions[k] ?? 0) + v;
       for (const [k, v] of Object.entries(m.edges)) acc.edges[k] = (acc.edges[k] ?? 0) + v;

@@ -6,6 +6,7 @@
 // Frame counters of type snd_pcm_uframes_t (pointers, thresholds, boundary) are bigint: the 64-bit
 // boundary is near 2^62, beyond a double's exact range. Transfer sizes are plain numbers.
 import type { Errno } from './abi/errno.ts';
+import { MAX_ALLOC_PER_CARD, type DmaType } from './abi/memalloc.ts';
 import type { Access, Format, InfoFlag } from './abi/params.ts';
 import type { PcmState, StreamDir } from './abi/states.ts';
 
@@ -141,7 +142,19 @@ export function fillPattern(dst: Uint8Array, first: number, frameBytes: number):
 /** A side-effect-free look at what the status and control pages show. */
 export type PeekCommand = { type: 'PEEK'; fd: Fd };
 
-export type Command = FileCommand | DeviceCommand | PeekCommand;
+/** The proc files of a direction's substream 0, `/proc/asound/cardC/pcmD{p,c}/sub0/`
+ * (spec/pcm/managed.md). */
+export type ProcFile = 'prealloc' | 'prealloc_max';
+
+/** A whole proc-file access: open(2), one read(2) or write(2), close(2). Not tied to a PCM file:
+ * the proc files belong to the substream, open or not. PROC_READ returns the file's `text`;
+ * PROC_WRITE returns the bytes write(2) took in `value` — the write takes effect, or silently
+ * does not (buffer.proc.write-swallowed), at the close. */
+export type ProcCommand =
+  | { type: 'PROC_READ'; stream: StreamDir; file: ProcFile }
+  | { type: 'PROC_WRITE'; stream: StreamDir; file: ProcFile; text: string };
+
+export type Command = FileCommand | DeviceCommand | PeekCommand | ProcCommand;
 export type CommandType = Command['type'];
 
 export interface StatusValue {
@@ -184,6 +197,8 @@ export interface OkOutcome {
   data?: Uint8Array;
   /** HW_PARAMS / HW_REFINE: the configuration the kernel settled on. */
   hw?: HwConfig & { buffer_size: number };
+  /** PROC_READ: what the file reads. */
+  text?: string;
 }
 
 export interface ErrOutcome {
@@ -209,6 +224,59 @@ export interface HwCaps {
   periods: { min: number; max: number };
 }
 
+export type { DmaType } from './abi/memalloc.ts';
+
+/** How the driver sets up a direction's buffer at probe time (spec/pcm/managed.md). */
+export interface BufferSetup {
+  /** snd_pcm_set_managed_buffer(): the core allocates before the driver's hw_params and frees after
+   * its hw_free. false: snd_pcm_lib_preallocate_pages(), the driver's own callbacks call
+   * snd_pcm_lib_malloc_pages() and snd_pcm_lib_free_pages(). */
+  managed: boolean;
+  /** SNDRV_DMA_TYPE_* of the buffers (sync.buffer.type). */
+  type: DmaType;
+  /** Bytes to preallocate at probe; 0 allocates on demand (buffer.prealloc.on-demand). */
+  size: number;
+  /** The most a prealloc write may ask for; 0: no proc files, and with size > 0 a fixed buffer. */
+  max: number;
+}
+
+/** The card's buffer memory. Every field is optional; the defaults describe the ring core's
+ * historical device and snd-aloop: managed VMALLOC buffers allocated on demand (0, 0), the kernel's
+ * default max_alloc_per_card of 32 MiB, an allocator that never fails, coherent DMA. */
+export interface MemoryInfo {
+  /** Per direction; a direction left out gets `DEFAULT_BUFFER_SETUP`. */
+  buffers?: Partial<Record<StreamDir, BufferSetup>>;
+  /** The snd_pcm module parameter max_alloc_per_card, in bytes (0: no limit). Default 32 MiB. */
+  maxAllocPerCard?: number;
+  /** Bytes the system's allocator can hand out to this card's buffers at once; past it an
+   * allocation fails with ENOMEM (simulations; null: never). Default null. */
+  budget?: number | null;
+  /** dma_need_sync() answers true: the platform's DMA is not coherent (or bounces), so NONCONTIG
+   * and NONCOHERENT buffers need syncing (sync.buffer.type). Default false. */
+  needSync?: boolean;
+}
+
+export const DEFAULT_BUFFER_SETUP: Readonly<BufferSetup> = Object.freeze({ managed: true, type: 'VMALLOC', size: 0, max: 0 });
+
+export interface ResolvedMemory {
+  buffers: Record<StreamDir, BufferSetup>;
+  maxAllocPerCard: number;
+  budget: number | null;
+  needSync: boolean;
+}
+
+/** `MemoryInfo` with its documented defaults filled in. */
+export function resolveMemory(m: MemoryInfo | undefined): ResolvedMemory {
+  const buffers = {} as Record<StreamDir, BufferSetup>;
+  for (const dir of ['PLAYBACK', 'CAPTURE'] as const) buffers[dir] = { ...(m?.buffers?.[dir] ?? DEFAULT_BUFFER_SETUP) };
+  return {
+    buffers,
+    maxAllocPerCard: m?.maxAllocPerCard ?? MAX_ALLOC_PER_CARD,
+    budget: m?.budget ?? null,
+    needSync: m?.needSync ?? false,
+  };
+}
+
 export interface DeviceInfo {
   /** Backend name, e.g. 'ring-core' or 'kernel'. */
   backend: string;
@@ -223,6 +291,10 @@ export interface DeviceInfo {
   loopback: boolean;
   /** The backend's device clock is ours to drive (ADVANCE is exact) rather than real time. */
   virtualClock: boolean;
+  /** The card's buffers (spec/pcm/managed.md); absent: the defaults of `MemoryInfo`. A kernel
+   * backend describes the driver it loaded (snd-dummy with fake_buffer=0: managed CONTINUOUS,
+   * size 0, max 64 KiB) and the max_alloc_per_card it set. */
+  memory?: MemoryInfo;
 }
 
 /** One session: a fresh card with no open files. Every test gets its own. */

@@ -39,3 +39,15 @@ export function unsupportedAccelBackend(name: string, reason: string): AccelBack
 export function debianKernelAccelBackend(kernel: '7.2' | '6.1'): AccelBackend {
   return unsupportedAccelBackend(`kernel-${kernel}`, DEBIAN_NO_ACCEL);
 }
+
+/**
+ * The accel side of a provisioned kernel, probed: its snd-compress module (kept at
+ * <kernel dir>/probe/snd_compress.ko by `kernel setup`) says whether the kernel has the accel API.
+ * With it, there is still no virtual accel driver to run the suite against.
+ */
+export function kernelAccelBackend(name: string, release: string, compressModule: Uint8Array | null): AccelBackend {
+  if (!compressModule) return unsupportedAccelBackend(name, `the ${release} kernel ships no snd-compress module: no compress-offload core at all`);
+  const missing = probeAccelModule(compressModule, release);
+  if (missing) return unsupportedAccelBackend(name, missing);
+  return unsupportedAccelBackend(name, `the ${release} kernel has the accel API, but no driver a virtual machine can load implements it (only the i.MX ASRC does)`);
+}

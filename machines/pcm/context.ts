@@ -3,8 +3,10 @@
 // info and boundary stay until the next HW_PARAMS or the file's release.
 import type { Access, Format } from '../../spec/abi/params.ts';
 import type { PcmState, StreamDir } from '../../spec/abi/states.ts';
-import type { HwCaps, Outcome } from '../../spec/device.ts';
+import type { HwCaps, MemoryInfo, Outcome } from '../../spec/device.ts';
+import type { SyncCall } from '../../spec/dma.ts';
 import type { RuleId } from '../../spec/rules.generated.ts';
+import { initialMemory, type CardMem, type RuntimeBuf } from '../buffer/allocator.ts';
 
 /** A region's state: a kernel state, or CLOSED when no file of the region's fd holds a substream. */
 export type RegionState = PcmState | 'CLOSED';
@@ -52,6 +54,10 @@ export interface StreamCtx {
   dataMaps: number;
   statusMaps: number;
   controlMaps: number;
+  /** runtime->dma_buffer_p (spec/pcm/managed.md); null in OPEN. */
+  buf: RuntimeBuf | null;
+  /** The open added SNDRV_PCM_INFO_EXPLICIT_SYNC to runtime->hw.info (sync.explicit.managed). */
+  explicitSync: boolean;
 }
 
 export type KernelVersion = '7.2' | '6.1';
@@ -62,6 +68,8 @@ export interface PcmInput {
   caps: Partial<Record<StreamDir, HwCaps>>;
   /** Files the machine follows: 1 (one stream) or 2 (two streams that can be linked). */
   files?: 1 | 2;
+  /** The card's buffers (DeviceInfo.memory); absent: the seam's defaults. */
+  memory?: MemoryInfo;
 }
 
 export interface PcmContext {
@@ -72,9 +80,14 @@ export interface PcmContext {
   /** The linked group, in the kernel's list order (most recently linked first); [] if none. */
   group: number[];
   disconnected: boolean;
+  /** The card's buffer memory: accounting, limits, each direction's preallocation. */
+  memory: CardMem;
   /** What the last event returned, and the rules it exercised. */
   last: Outcome;
   lastRules: RuleId[];
+  /** The snd_pcm_dma_buffer_sync() calls the last event made, in order, by file (spec/pcm/sync.md).
+   * Silence filling (sync.silence.fill) is not predicted: the machine does not follow the filler. */
+  lastSyncs: (SyncCall & { fd: number })[];
 }
 
 export function freshStream(dir: StreamDir = 'PLAYBACK'): StreamCtx {
@@ -103,19 +116,25 @@ export function freshStream(dir: StreamDir = 'PLAYBACK'): StreamCtx {
     dataMaps: 0,
     statusMaps: 0,
     controlMaps: 0,
+    buf: null,
+    explicitSync: false,
   };
 }
 
 export function initialContext(input: PcmInput): PcmContext {
   const files = input.files ?? 1;
+  const kernel = input.kernel ?? '7.2';
+  const maxBytes = Object.fromEntries(Object.entries(input.caps).map(([d, c]) => [d, c!.buffer_bytes_max]));
   return {
-    kernel: input.kernel ?? '7.2',
+    kernel,
     caps: input.caps,
     files,
     streams: Array.from({ length: files }, () => freshStream()),
     group: [],
     disconnected: false,
+    memory: initialMemory(input.memory, kernel, maxBytes),
     last: { ok: true },
     lastRules: [],
+    lastSyncs: [],
   };
 }

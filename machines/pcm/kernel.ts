@@ -4,7 +4,9 @@
 import type { Errno } from '../../spec/abi/errno.ts';
 import type { PcmState } from '../../spec/abi/states.ts';
 import type { Command } from '../../spec/device.ts';
+import type { SyncMode, SyncSite } from '../../spec/dma.ts';
 import type { RuleId } from '../../spec/rules.generated.ts';
+import { cloneMem, releaseBuf } from '../buffer/allocator.ts';
 import { freshStream, type PcmContext } from './context.ts';
 import {
   firstRefusal, PRE_DRAIN_INIT, PRE_PAUSE, PRE_PREPARE, PRE_RESET, PRE_RESUME, PRE_START, PRE_STOP, PRE_SUSPEND,
@@ -18,7 +20,20 @@ export class ModelError extends Error {}
 const LOOP_LIMIT = 1_000_000;
 
 export function cloneContext(ctx: PcmContext): PcmContext {
-  return { ...ctx, streams: ctx.streams.map((s) => ({ ...s })), group: [...ctx.group], lastRules: [] };
+  return { ...ctx, streams: ctx.streams.map((s) => ({ ...s })), group: [...ctx.group], memory: cloneMem(ctx.memory), lastRules: [], lastSyncs: [] };
+}
+
+/** snd_pcm_dma_buffer_sync(): records the call; whether it does anything is the sync machine's
+ * business (sync.point.gate). */
+export function dmaSync(ctx: PcmContext, i: number, mode: SyncMode, site: SyncSite): void {
+  ctx.lastSyncs.push({ fd: i, mode, site });
+}
+
+/** snd_pcm_lib_free_pages() of the stream's runtime buffer (buffer.hw-free.order). */
+export function releaseBuffer(ctx: PcmContext, i: number): void {
+  const s = ctx.streams[i]!;
+  releaseBuf(ctx.memory, s.buf);
+  s.buf = null;
 }
 
 export const note = (ctx: PcmContext, ...rules: RuleId[]): void => {
@@ -323,5 +338,6 @@ export function release(ctx: PcmContext, i: number): void {
     stopGroup(ctx, i, 'SETUP');
   }
   unlink(ctx, i);
+  releaseBuffer(ctx, i); // do_hw_free() unless the stream is in OPEN, which holds no buffer
   ctx.streams[i] = freshStream(s.dir);
 }

@@ -1,12 +1,14 @@
 // Named premises: the conditions the kernel tests before it acts. Each is a guard of the machine
 // (on stream `i` of the context, for event `ev`) and is also what the group pre-checks evaluate
 // on the other members. Names say what holds; an edge may negate one with a leading '!'.
-import { INFO } from '../../spec/abi/params.ts';
-import type { Command, SwConfig } from '../../spec/device.ts';
+import { FORMATS, INFO, TSTAMP_LAST, TSTAMP_TYPE_LAST } from '../../spec/abi/params.ts';
+import { PROC_TEXT_MAX } from '../../spec/abi/memalloc.ts';
+import type { StreamDir } from '../../spec/abi/states.ts';
+import type { Command, HwConfig, SwConfig } from '../../spec/device.ts';
+import { protocolVersion } from '../../spec/abi/ioctl.ts';
+import { bufferBytes, cloneMem, hasProcFiles, mallocPages, procWrite } from '../buffer/allocator.ts';
 import type { PcmContext } from './context.ts';
 import { admissible } from './hw-constraints.ts';
-import { TSTAMP_LAST, TSTAMP_TYPE_LAST } from '../../spec/abi/params.ts';
-import { protocolVersion } from '../../spec/abi/ioctl.ts';
 import { applyApplPtr, captureAvail, playbackEmpty, playbackHasData } from './runtime.ts';
 
 export type Premise = (ctx: PcmContext, i: number, ev: Command) => boolean;
@@ -55,6 +57,35 @@ export const PREMISES = {
     const p = field(ev, 'params');
     return caps !== undefined && p !== undefined && admissible(caps, p as never);
   },
+  /** The buffer bytes exceed substream->buffer_bytes_max, the preallocated size —
+   * buffer.managed.over-prealloc, snd_pcm_hw_rule_buffer_bytes_max(). */
+  isOverBufferBytesMax: (ctx, i, ev) => {
+    const s = ctx.streams[i]!;
+    const p = field(ev, 'params') as HwConfig;
+    return hwBytes(p) > ctx.memory.subs[s.dir].bufferBytesMax;
+  },
+  /** snd_pcm_lib_malloc_pages() finds or gets the buffer — buffer.hw-params.enomem. */
+  isAllocatable: (ctx, i, ev) => {
+    if (ctx.memory.unbounded) return true;
+    const s = ctx.streams[i]!;
+    return mallocPages(cloneMem(ctx.memory), s.dir, s.buf, hwBytes(field(ev, 'params') as HwConfig)).result !== 'enomem';
+  },
+  /** runtime->hw.info has EXPLICIT_SYNC — sync.explicit.sync-ptr, pcm_status_mmap_allowed(). */
+  hasExplicitSync: (ctx, i) => (hwInfo(ctx, i) & INFO.EXPLICIT_SYNC) !== 0,
+  /** The substream has prealloc files (dma_max > 0) and the card is still there — buffer.proc.files. */
+  hasProcFiles: (ctx, _i, ev) => {
+    const dir = field(ev, 'stream') as StreamDir;
+    return !ctx.disconnected && ctx.caps[dir] !== undefined && hasProcFiles(ctx.memory, dir);
+  },
+  /** The proc command names prealloc_max — buffer.proc.prealloc-max-read, .prealloc-max-write. */
+  isProcMaxFile: (_ctx, _i, ev) => field(ev, 'file') === 'prealloc_max',
+  /** More text than a text proc entry takes — buffer.proc.prealloc-max-write. */
+  isProcTextTooLong: (_ctx, _i, ev) => ((field(ev, 'text') as string | undefined)?.length ?? 0) > PROC_TEXT_MAX,
+  /** The substream of the proc file has a runtime (an open file holds it) — buffer.proc.write-swallowed. */
+  isProcSubstreamOpen: (ctx, _i, ev) => ctx.streams.some((s) => s.state !== 'CLOSED' && s.dir === field(ev, 'stream')),
+  /** The prealloc write parses, is in range and gets its buffer — buffer.proc.prealloc-write. */
+  isProcWriteAccepted: (ctx, _i, ev) =>
+    procWrite(cloneMem(ctx.memory), field(ev, 'stream') as StreamDir, field(ev, 'text') as string, false).error === null,
   /** The SW_PARAMS values pass snd_pcm_sw_params()'s checks — pcm.sw-params.invalid. */
   isSwParamsValid: (ctx, i, ev) => {
     const s = ctx.streams[i]!;
@@ -184,11 +215,16 @@ export type PremiseRef = PremiseName | `!${PremiseName}`;
 
 export const pageAlign = (n: number): number => Math.ceil(n / 4096) * 4096;
 
-/** runtime->hw.info: the driver's declared flags (fixed at open), as the mmap checks read them. */
+/** runtime->hw.info: the driver's declared flags, and EXPLICIT_SYNC when the open added it
+ * (sync.explicit.managed); fixed at open, as the mmap checks read them. */
 export function hwInfo(ctx: PcmContext, i: number): number {
-  const caps = ctx.caps[ctx.streams[i]!.dir];
-  return (caps?.info ?? []).reduce((a, f) => a | INFO[f], 0);
+  const s = ctx.streams[i]!;
+  const caps = ctx.caps[s.dir];
+  return ((caps?.info ?? []).reduce((a, f) => a | INFO[f], 0) | (s.explicitSync ? INFO.EXPLICIT_SYNC : 0)) >>> 0;
 }
+
+/** params_buffer_bytes() of a configuration. */
+export const hwBytes = (p: HwConfig): number => bufferBytes(p, FORMATS[p.format]?.bits ?? 0);
 
 export function holds(ref: PremiseRef, ctx: PcmContext, i: number, ev: Command): boolean {
   return ref.startsWith('!')

@@ -14,7 +14,7 @@ export type KernelDeviceName = 'dummy' | 'aloop' | 'hda';
 export const KERNEL_DEVICES: readonly KernelDeviceName[] = ['dummy', 'aloop', 'hda'];
 
 /** Bumped when the layout or the initramfs changes in a way an old cache does not have. */
-export const FORMAT = 2;
+export const FORMAT = 3; // 3: probe/snd_compress.ko beside the modules
 
 export interface Provisioned {
   kernel: KernelVersion | 'custom';

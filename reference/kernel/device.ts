@@ -45,8 +45,16 @@ export class KernelBackend implements PcmBackend {
   private vm: Vm | null = null;
   private booting: Promise<Vm> | null = null;
 
+  /** HDA only: what the device played, from QEMU's WAV audiodev (conformance/data.ts PlayedOutput). */
+  readonly played?: () => Promise<Uint8Array>;
+
   constructor(private readonly opts: KernelBackendOptions) {
     this.name = `kernel-${opts.kernel}-${opts.device}`;
+    if (opts.device === 'hda') {
+      // The samples after the WAV header (QEMU's wav audiodev writes a 44-byte one and fills in
+      // its sizes at exit), as the file holds them now.
+      this.played = async () => new Uint8Array((await this.machine()).readHdaWav().subarray(44));
+    }
   }
 
   /** The VM, booted on first use. */

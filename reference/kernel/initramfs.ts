@@ -112,6 +112,13 @@ export function buildKernelDir(
     devices.push(dev);
   }
   log(`  ${loaded.size} modules: ${[...loaded.keys()].join(' ')}`);
+  // Kept beside, not loaded: the compress-offload core, whose exports say whether the kernel was
+  // built with the accel API (conformance/accel/kernel.ts probeAccelModule).
+  const compress = byName.get('snd_compress');
+  if (compress) {
+    mkdirSync(join(dir, 'probe'), { recursive: true });
+    writeFileSync(join(dir, 'probe', 'snd_compress.ko'), decompress(compress));
+  }
 
   buildInitramfs(dir, busybox);
   const manifest: Manifest = { format: FORMAT, kernel, release, packages, devices, init: initHash(), built: new Date().toISOString() };

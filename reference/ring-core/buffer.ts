@@ -15,8 +15,16 @@ import type { Runtime } from './runtime.ts';
 export const interleavedLayout = (rt: Runtime): boolean =>
   rt.access === 'RW_INTERLEAVED' || rt.access === 'MMAP_INTERLEAVED';
 
+/** The CPU's view: what the core's copies and the silence filler use. */
 function dma(rt: Runtime): Uint8Array {
   const d = rt.dma;
+  if (!d) throw new Error('ring-core invariant: no DMA buffer');
+  return d;
+}
+
+/** The device's view: what the DMA engine reads and writes (spec/pcm/sync.md). */
+function devView(rt: Runtime): Uint8Array {
+  const d = rt.devView;
   if (!d) throw new Error('ring-core invariant: no DMA buffer');
   return d;
 }
@@ -39,7 +47,7 @@ export function fillSilenceFrames(rt: Runtime, ofs: number, frames: number): voi
 
 /** The device reads `frames` frames at `ofs` into `dst` as interleaved frames. */
 export function gatherFrames(rt: Runtime, ofs: number, frames: number, dst: Uint8Array): void {
-  const d = dma(rt);
+  const d = devView(rt);
   const fb = rt.frameBytes;
   if (interleavedLayout(rt) || rt.channels === 1) {
     dst.set(d.subarray(ofs * fb, (ofs + frames) * fb));
@@ -56,7 +64,7 @@ export function gatherFrames(rt: Runtime, ofs: number, frames: number, dst: Uint
 
 /** The device writes `src` (interleaved frames) at `ofs`. */
 export function scatterFrames(rt: Runtime, ofs: number, src: Uint8Array): void {
-  const d = dma(rt);
+  const d = devView(rt);
   const fb = rt.frameBytes;
   const frames = src.length / fb;
   if (interleavedLayout(rt) || rt.channels === 1) {

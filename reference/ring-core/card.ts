@@ -1,12 +1,16 @@
 // The card, its substreams (one per direction), their groups and the open files.
 import type { RingFault } from './faults.ts';
-import type { HwCaps } from '../../spec/device.ts';
+import type { BufferSetup, HwCaps } from '../../spec/device.ts';
 import type { PcmState, StreamDir } from '../../spec/abi/states.ts';
 import { INFO } from '../../spec/abi/params.ts';
+import { UINT_MAX } from '../../spec/abi/memalloc.ts';
 import type { ResolvedOptions } from './options.ts';
 import { Runtime, captureAvail, captureHwAvail, playbackAvail, playbackHwAvail } from './runtime.ts';
 import { Cable } from './cable.ts';
 import { Sink } from './sink.ts';
+import type { DmaBuffer } from './dma.ts';
+import { CardMemory, preallocatePages } from './memory.ts';
+import { Recorder } from './recorder.ts';
 
 /** struct snd_pcm_group: the list of linked substreams, most recently linked first. */
 export class Group {
@@ -23,17 +27,33 @@ export class Substream {
   fNonblock = false;
   readonly selfGroup = new Group();
   group: Group;
-  /** runtime->hw.info of the driver (the full flags, unlike runtime->info). */
-  readonly hwInfo: number;
+  /** The driver's snd_pcm_hardware.info. */
+  readonly capsInfo: number;
+  /** runtime->hw.info (the full flags, unlike runtime->info): the driver's, and EXPLICIT_SYNC when
+   * the open added it. */
+  hwInfo: number;
+
+  // The buffer setup of pcm_memory.c (spec/pcm/managed.md)
+  /** substream->dma_buffer: the preallocated buffer, or null. */
+  dmaBuffer: DmaBuffer | null = null;
+  /** substream->dma_buffer.dev.need_sync: outlives the buffer (a prealloc write of 0 keeps it). */
+  dmaDevNeedSync = false;
+  /** substream->buffer_bytes_max */
+  bufferBytesMax = UINT_MAX;
+  /** substream->dma_max */
+  dmaMax = 0;
 
   constructor(
     readonly card: Card,
     readonly dir: StreamDir,
     readonly caps: HwCaps,
+    /** What the driver's probe asked for (snd_pcm_set_managed_buffer() or the legacy call). */
+    readonly setup: BufferSetup,
   ) {
     this.group = this.selfGroup;
     this.selfGroup.list.push(this);
-    this.hwInfo = caps.info.reduce((m, f) => (m | INFO[f]) >>> 0, 0);
+    this.capsInfo = caps.info.reduce((m, f) => (m | INFO[f]) >>> 0, 0);
+    this.hwInfo = this.capsInfo;
   }
 
   get playback(): boolean {
@@ -100,12 +120,18 @@ export class Card {
   readonly sink: Sink;
   /** A signal the harness has sent to the caller of a blocking call (cleared when the call ends). */
   signalPending = false;
+  readonly memory: CardMemory;
+  readonly recorder: Recorder;
 
   constructor(readonly opts: ResolvedOptions) {
+    const m = opts.memory;
+    this.memory = new CardMemory(m.maxAllocPerCard, m.budget, m.needSync);
+    this.recorder = new Recorder(opts.trace);
     for (const dir of ['PLAYBACK', 'CAPTURE'] as const) {
       const caps = opts.streams[dir];
-      if (caps) this.subs.push(new Substream(this, dir, caps));
+      if (caps) this.subs.push(new Substream(this, dir, caps, m.buffers[dir]));
     }
+    for (const s of this.subs) preallocatePages(s); // the driver's probe
     this.cable = opts.loopback ? new Cable() : null;
     this.sink = new Sink(opts.sink);
   }

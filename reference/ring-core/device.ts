@@ -9,7 +9,8 @@ import { isRunning, type Substream } from './card.ts';
 import { gatherFrames, scatterFrames } from './buffer.ts';
 import { silenceByte } from './format.ts';
 import { periodElapsed } from './hwptr.ts';
-import type { Runtime } from './runtime.ts';
+import { playbackHwAvail, type Runtime } from './runtime.ts';
+import { touch } from './sync.ts';
 
 /** Moves `frames` frames of device data at buffer offset `ofs` (a run that does not wrap). */
 function moveData(s: Substream, ofs: number, frames: number): void {
@@ -17,6 +18,14 @@ function moveData(s: Substream, ofs: number, frames: number): void {
   const card = s.card;
   const bytes = frames * rt.frameBytes;
   if (s.playback) {
+    if (card.recorder.enabled) {
+      // Which of these frames the application has committed (they lie before appl_ptr).
+      const lag = BigInt((rt.pos - Number(rt.hwPtr % rt.bs) + rt.bufferSize) % rt.bufferSize);
+      const queued = playbackHwAvail(rt) - lag;
+      const committed = queued <= 0n ? 0 : queued >= BigInt(frames) ? frames : Number(queued);
+      touch(s, 'DEVICE_READ', ofs, committed, { committed: true });
+      touch(s, 'DEVICE_READ', ofs + committed, frames - committed, { committed: false });
+    }
     const cap = card.sub('CAPTURE');
     const toCable = card.cable !== null && cap?.runtime != null && isRunning(cap);
     if (!card.sink.enabled && !toCable) return; // nobody reads what the device plays
@@ -31,6 +40,7 @@ function moveData(s: Substream, ofs: number, frames: number): void {
   else fillPattern(src, rt.sourceFrame, rt.frameBytes);
   rt.sourceFrame += frames;
   scatterFrames(rt, ofs, src);
+  touch(s, 'DEVICE_WRITE', ofs, frames);
 }
 
 /** A reusable view of `bytes` bytes for the device's own copies. */

@@ -42,6 +42,7 @@ const small = (v: bigint): boolean => v > -BigInt(SPAN) && v < BigInt(SPAN);
 function arm(s: Substream): FastLane | null {
   const rt = s.rt;
   if (rt.state !== 'RUNNING' || rt.silenceSize !== 0n || rt.noPeriodWakeup || !interleavedLayout(rt)) return null;
+  if (rt.dmaBuffer?.needSync || s.card.recorder.enabled) return null; // two views, or a watched buffer
   const epoch = rt.hwPtrBase;
   const rel = [rt.hwPtr - epoch, rt.hwPtrInterrupt - epoch, rt.applPtr - epoch];
   if (!rel.every(small) || rt.availMax > MAX) return null;

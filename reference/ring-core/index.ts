@@ -43,4 +43,6 @@ export function ringCoreBackend(options: RingCoreOptions = {}): RingCoreBackend 
     },
   };
 }
-export { RING_FAULTS, type RingFault } from './faults.ts';
+export { MEMORY_FAULTS, RING_FAULTS, SYNC_FAULTS, type RingFault } from './faults.ts';
+export type { DmaProbe, MemoryView } from './session.ts';
+export { POISON } from './dma.ts';

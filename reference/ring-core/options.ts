@@ -1,5 +1,5 @@
 // Options of the ring core and the hardware it pretends to be (snd_pcm_hardware per direction).
-import type { HwCaps } from '../../spec/device.ts';
+import { resolveMemory, type HwCaps, type MemoryInfo, type ResolvedMemory } from '../../spec/device.ts';
 import type { StreamDir } from '../../spec/abi/states.ts';
 import type { RingFault } from './faults.ts';
 
@@ -19,6 +19,12 @@ export interface RingCoreOptions {
   /** Run writeFrames()/advance() on small integers where the stream allows (fast.ts; default true).
    * Turning it off runs them on the exact path: only the differential test needs that. */
   fastLane?: boolean;
+  /** The card's buffers: each direction's preallocation, max_alloc_per_card, the allocator's
+   * budget, whether DMA needs syncing (spec/device.ts MemoryInfo and its defaults). */
+  memory?: MemoryInfo;
+  /** Record driver callbacks, allocations and DMA view accesses for the inspection API
+   * (`takeCalls()`, `takeDma()`); default false. */
+  trace?: boolean;
   /** A deliberate departure from the kernel (faults.ts), for the suite's mutant tests only. */
   fault?: RingFault;
 }
@@ -30,6 +36,10 @@ export interface ResolvedOptions {
   sink: boolean;
   waitLimitPeriods: number;
   fastLane: boolean;
+  memory: ResolvedMemory;
+  /** The memory as given, for DeviceInfo. */
+  memoryInfo: MemoryInfo;
+  trace: boolean;
   fault: RingFault | null;
 }
 
@@ -74,6 +84,9 @@ export function resolveOptions(o: RingCoreOptions = {}): ResolvedOptions {
     sink: o.sink ?? true,
     waitLimitPeriods,
     fastLane: o.fastLane ?? true,
+    memory: resolveMemory(o.memory),
+    memoryInfo: structuredClone(o.memory ?? {}),
+    trace: o.trace ?? false,
     fault: o.fault ?? null,
   };
 }

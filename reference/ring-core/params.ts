@@ -8,7 +8,8 @@ import type { HwConfig, SwConfig } from '../../spec/device.ts';
 import { ACCESS, INFO, TSTAMP_LAST, TSTAMP_TYPE_LAST, type Access } from '../../spec/abi/params.ts';
 import { PCM_VERSION, protocolVersion } from '../../spec/abi/ioctl.ts';
 import { isRunning, type Substream } from './card.ts';
-import { kerr, type KErr } from './errors.ts';
+import { isErr, kerr, type KErr } from './errors.ts';
+import { libFreePages, libMallocPages } from './memory.ts';
 import { isFormat, physicalWidth } from './format.ts';
 import { updateState } from './hwptr.ts';
 import { playbackSilence } from './silence.ts';
@@ -59,8 +60,13 @@ const settled = (p: HwConfig) => ({ ...p, buffer_size: p.period_size * p.periods
 
 /** pcm.hw-refine.ok, pcm.hw-refine.invalid — snd_pcm_hw_refine_user(): no state check at all. */
 export function hwRefine(s: Substream, p: HwConfig): KErr | ReturnType<typeof settled> {
-  return admissible(s, p) ? settled(p) : kerr('EINVAL', 'pcm.hw-refine.invalid');
+  if (!admissible(s, p)) return kerr('EINVAL', 'pcm.hw-refine.invalid');
+  if (bufferBytesOf(p) > s.bufferBytesMax && !fault(s, 'prealloc-limit-ignored')) return kerr('EINVAL', 'buffer.managed.over-prealloc');
+  return settled(p);
 }
+
+/** params_buffer_bytes() of an admissible configuration. */
+const bufferBytesOf = (p: HwConfig): number => (p.period_size * p.periods * p.channels * physicalWidth(p.format)) / 8;
 
 /** snd_pcm_hw_params(). */
 export function hwParams(s: Substream, p: HwConfig): KErr | ReturnType<typeof settled> {
@@ -68,12 +74,25 @@ export function hwParams(s: Substream, p: HwConfig): KErr | ReturnType<typeof se
   const st = rt.state;
   if (st !== 'OPEN' && st !== 'SETUP' && st !== 'PREPARED') return kerr('EBADFD', 'pcm.hw-params.bad-state');
   if (s.mmapCount > 0) return kerr('EBADFD', 'pcm.hw-params.mmapped');
-  if (!admissible(s, p)) {
-    // the _error path: OPEN, the driver's hw_free, the managed buffer freed
-    rt.state = 'OPEN';
-    rt.dma = null;
-    rt.dmaBytes = 0;
-    return kerr('EINVAL', 'pcm.hw-params.invalid');
+  // snd_pcm_hw_refine(): the driver's constraints, then snd_pcm_hw_rule_buffer_bytes_max()
+  if (!admissible(s, p)) return hwParamsError(s, kerr('EINVAL', 'pcm.hw-params.invalid'));
+  const bytes = bufferBytesOf(p);
+  if (bytes > s.bufferBytesMax && !fault(s, 'prealloc-limit-ignored')) return hwParamsError(s, kerr('EINVAL', 'buffer.managed.over-prealloc'));
+  const rec = s.card.recorder;
+  const managed = s.setup.managed;
+  const early = fault(s, 'alloc-after-driver-hw-params');
+  let changed: 0 | 1 = 0;
+  if (managed && !early) {
+    const r = libMallocPages(s, bytes);
+    if (isErr(r)) return hwParamsError(s, r);
+    changed = r;
+    rt.bufferChanged = r === 1;
+  }
+  // the driver's hw_params; a legacy driver allocates here itself
+  rec.call(s.dir, managed ? `driver.hw_params changed=${changed}` : 'driver.hw_params');
+  if (!managed || early) {
+    const r = libMallocPages(s, bytes);
+    if (isErr(r)) return hwParamsError(s, r);
   }
   rt.access = p.access;
   rt.format = p.format;
@@ -108,10 +127,27 @@ export function hwParams(s: Substream, p: HwConfig): KErr | ReturnType<typeof se
   rt.silenceThreshold = 0n;
   rt.silenceSize = 0n;
   rt.boundary = boundary64(rt.bufferSize) / (fault(s, 'boundary-halved') ? 2n : 1n);
-  rt.dmaBytes = rt.bufferSize * rt.frameBytes;
-  rt.dma = new Uint8Array(rt.dmaBytes); // zeroed "for avoiding possible kernel info leaks"
+  // "clear the buffer for avoiding possible kernel info leaks": the CPU's view only
+  const buf = rt.dmaBuffer!;
+  const clear = Math.min(rt.info & INFO.MMAP ? pageAlign(rt.dmaBytes) : rt.dmaBytes, buf.bytes);
+  buf.cpu.fill(0, 0, clear);
+  rec.dmaEvent(s.dir, { kind: 'CPU_WRITE', ofs: 0, len: clear, why: 'clear' });
   rt.state = 'SETUP';
   return settled(p);
+}
+
+/** The _error path of snd_pcm_hw_params(): OPEN, the driver's hw_free, the managed release. */
+function hwParamsError(s: Substream, e: KErr): KErr {
+  s.rt.state = 'OPEN';
+  driverHwFree(s);
+  if (s.setup.managed && !fault(s, 'hw-params-failure-keeps-buffer')) libFreePages(s);
+  return e;
+}
+
+/** The driver's hw_free callback; a legacy driver releases its buffer there. */
+function driverHwFree(s: Substream): void {
+  s.card.recorder.call(s.dir, 'driver.hw_free');
+  if (!s.setup.managed) libFreePages(s);
 }
 
 /** snd_pcm_hw_free(): only the state changes (pcm.hw-free.leaves); the managed buffer goes. */
@@ -125,10 +161,10 @@ export function hwFree(s: Substream): KErr | null {
   return null;
 }
 
-/** do_hw_free(): the driver's hw_free and the managed buffer's release. */
+/** do_hw_free(): the driver's hw_free, then the managed buffer's release. */
 export function doHwFree(s: Substream): void {
-  s.rt.dma = null;
-  s.rt.dmaBytes = 0;
+  driverHwFree(s);
+  if (s.setup.managed) libFreePages(s);
 }
 
 const PROTO_2_0_12 = protocolVersion(2, 0, 12);

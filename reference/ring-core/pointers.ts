@@ -8,6 +8,7 @@ import { pcmHwsync, updateHwPtr } from './hwptr.ts';
 import { applyApplPtr } from './appl.ts';
 import { captureAvail, playbackHwAvail } from './runtime.ts';
 import { boundaryCompat32, s64, u32, u64 } from './u64.ts';
+import { dmaSync } from './sync.ts';
 
 /** snd_pcm_calc_delay() (with the driver's runtime->delay of 0), as snd_pcm_sframes_t. */
 const calcDelay = (s: Substream): bigint => s64(s.playback ? playbackHwAvail(s.rt) : captureAvail(s.rt));
@@ -40,15 +41,18 @@ export function status(s: Substream): StatusValue {
 /** An update's EPIPE, named after the rule that ends the stream. */
 const updateErr = (e: KErr): KErr => (e.rule === 'ring.drain.complete' || e.rule === 'ring.xrun.detect' ? kerr('EPIPE', 'ring.update.state') : e);
 
-/** pcm.delay.ok — snd_pcm_delay(). */
+/** pcm.delay.ok — snd_pcm_delay(): the CPU sync whatever do_pcm_hwsync() returned. */
 export function delay(s: Substream): KErr | bigint {
   const e = pcmHwsync(s);
-  return e ? updateErr(e) : calcDelay(s) + (fault(s, 'delay-off-by-one') ? 1n : 0n);
+  const d = e ? null : calcDelay(s) + (fault(s, 'delay-off-by-one') ? 1n : 0n);
+  dmaSync(s, 'CPU', 'delay');
+  return e ? updateErr(e) : d!;
 }
 
-/** pcm.hwsync.ok — snd_pcm_hwsync(). */
-export function hwsync(s: Substream): KErr | null {
+/** pcm.hwsync.ok — snd_pcm_hwsync(), which is snd_pcm_delay(substream, NULL). */
+export function hwsync(s: Substream, site: 'hwsync' | 'sync-ptr-hwsync' = 'hwsync'): KErr | null {
   const e = pcmHwsync(s);
+  dmaSync(s, 'CPU', site);
   return e ? updateErr(e) : null;
 }
 
@@ -60,11 +64,16 @@ export function rewind(s: Substream, framesIn: bigint): KErr | bigint {
   if (e) return updateErr(e);
   const rt = s.rt;
   const avail = s64(hwAvailOf(s));
-  if (avail <= 0n) return 0n;
+  if (avail <= 0n) {
+    dmaSync(s, 'DEVICE', 'rewind');
+    return 0n;
+  }
   if (frames > u64(avail)) frames = u64(avail);
   let appl = s64(rt.applPtr - frames);
   if (appl < 0n) appl = s64(appl + rt.boundary);
-  return applyApplPtr(s, u64(appl)) ? 0n : frames;
+  const moved = applyApplPtr(s, u64(appl)) ? 0n : frames;
+  dmaSync(s, 'DEVICE', 'rewind');
+  return moved;
 }
 
 /** pcm.forward.ok — snd_pcm_forward() with forward_appl_ptr(). */
@@ -75,12 +84,17 @@ export function forward(s: Substream, framesIn: bigint): KErr | bigint {
   if (e) return updateErr(e);
   const rt = s.rt;
   const avail = s64(availOf(s));
-  if (avail <= 0n) return 0n;
+  if (avail <= 0n) {
+    dmaSync(s, 'DEVICE', 'forward');
+    return 0n;
+  }
   if (frames > u64(avail)) frames = u64(avail);
   let appl = s64(rt.applPtr + frames);
   if (appl >= s64(rt.boundary)) appl = s64(appl - rt.boundary);
   const err = applyApplPtr(s, u64(appl));
-  return err ?? frames;
+  if (err) return err;
+  dmaSync(s, 'DEVICE', 'forward');
+  return frames;
 }
 
 export interface SyncPtrArgs {
@@ -99,7 +113,7 @@ export function syncPtr(s: Substream, a: SyncPtrArgs): KErr | SyncPtrValue {
   const applIn = a.compat32 ? u32(a.appl_ptr) : u64(a.appl_ptr);
   const availMinIn = a.compat32 ? u32(a.avail_min) : u64(a.avail_min);
   if (flags & SYNC_PTR_FLAG.HWSYNC) {
-    const e = hwsync(s);
+    const e = hwsync(s, 'sync-ptr-hwsync');
     if (e) return e;
   }
   const b32 = a.compat32 ? boundaryCompat32(rt.bufferSize) : 0n;
@@ -117,6 +131,7 @@ export function syncPtr(s: Substream, a: SyncPtrArgs): KErr | SyncPtrValue {
   } else {
     availMin = a.compat32 ? u32(rt.availMin) : rt.availMin;
   }
+  if (!(flags & SYNC_PTR_FLAG.APPL) || fault(s, 'sync-ptr-appl-syncs')) dmaSync(s, 'DEVICE', 'sync-ptr-appl');
   return {
     state: rt.state,
     suspended_state: rt.suspendedState,

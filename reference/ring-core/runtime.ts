@@ -6,6 +6,7 @@ import type { Access, Format } from '../../spec/abi/params.ts';
 import type { PcmState } from '../../spec/abi/states.ts';
 import { s64, u64 } from './u64.ts';
 import type { FastLane } from './fast.ts';
+import type { DmaBuffer } from './dma.ts';
 
 export class Runtime {
   state: PcmState = 'OPEN';
@@ -57,9 +58,17 @@ export class Runtime {
   /** runtime->twake: the wake-up level of a blocked transfer (0 when none waits). */
   twake = 0n;
 
-  // the DMA buffer (managed: allocated by HW_PARAMS, freed by HW_FREE)
+  // the DMA buffer (spec/pcm/managed.md)
+  /** runtime->dma_buffer_p: the substream's preallocated buffer or one of the runtime's own. */
+  dmaBuffer: DmaBuffer | null = null;
+  /** The CPU's view of the first dma_bytes bytes (runtime->dma_area): what the core copies. */
   dma: Uint8Array | null = null;
+  /** The device's view of the same bytes: what the DMA engine moves (the same memory unless the
+   * buffer needs syncing, spec/pcm/sync.md). */
+  devView: Uint8Array | null = null;
   dmaBytes = 0;
+  /** runtime->buffer_changed: the last managed HW_PARAMS got a different buffer. */
+  bufferChanged = false;
 
   // driver private data of the virtual device
   /** DMA position in frames, [0, buffer_size). */

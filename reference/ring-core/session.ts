@@ -3,6 +3,13 @@
 // path for benchmarks.
 import { fillPattern } from '../../spec/device.ts';
 import type { Command, DeviceInfo, MmapArea, Outcome, PcmDevice, PeekValue } from '../../spec/device.ts';
+import type { StreamDir } from '../../spec/abi/states.ts';
+import type { DmaEvent, SyncEffect, SyncMode, SyncSite } from '../../spec/dma.ts';
+import { dmaSync } from './sync.ts';
+import { INFO } from '../../spec/abi/params.ts';
+import { isErr } from './errors.ts';
+import { procRead, procWrite } from './memory.ts';
+import { fault as hasFault } from './card.ts';
 import { Card, PcmFile, isRunning, type Substream } from './card.ts';
 import { kerr } from './errors.ts';
 import { type ResolvedOptions } from './options.ts';
@@ -35,6 +42,7 @@ export class RingCoreDevice implements PcmDevice {
       streams: structuredClone(opts.streams),
       loopback: opts.loopback,
       virtualClock: true,
+      memory: structuredClone(opts.memoryInfo),
     };
   }
 
@@ -67,6 +75,14 @@ export class RingCoreDevice implements PcmDevice {
       case 'DISCONNECT':
         this.disconnect();
         return ok();
+      case 'PROC_READ': {
+        const r = procRead(card.sub(cmd.stream), cmd.file);
+        return typeof r === 'string' ? ok({ text: r }) : fail(r);
+      }
+      case 'PROC_WRITE': {
+        const r = procWrite(card.sub(cmd.stream), cmd.file, cmd.text);
+        return isErr(r) ? fail(r) : ok({ value: BigInt(r.bytes) });
+      }
       default:
         break;
     }
@@ -127,6 +143,10 @@ export class RingCoreDevice implements PcmDevice {
     if (s.runtime) return fail(kerr('EBUSY', 'pcm.open.busy'));
     const file = new PcmFile(fd, s, nonblock);
     s.runtime = new Runtime();
+    this.card.recorder.call(dir, 'driver.open');
+    // snd_pcm_open_substream(): EXPLICIT_SYNC when the managed buffer needs syncing
+    const needSync = s.dmaDevNeedSync || (hasFault(s, 'explicit-sync-on-demand') && s.setup.type === 'NONCOHERENT' && this.card.memory.platformNeedSync);
+    s.hwInfo = s.setup.managed && needSync ? (s.capsInfo | INFO.EXPLICIT_SYNC) >>> 0 : s.capsInfo;
     s.file = file;
     s.fNonblock = true; // the open itself is O_NONBLOCK (spec pcm.open.ok)
     this.files.set(fd, file);
@@ -152,6 +172,7 @@ export class RingCoreDevice implements PcmDevice {
     const s = file.sub;
     drop(s);
     if (s.rt.state !== 'OPEN') doHwFree(s);
+    this.card.recorder.call(s.dir, 'driver.close');
     unlink(s);
     s.runtime = null;
     s.file = null;
@@ -244,6 +265,73 @@ export class RingCoreDevice implements PcmDevice {
     return inspect(s, [...this.files.values()]);
   }
 
+  /** The core records callbacks, allocations and view accesses (built with `trace: true`): only
+   * then do takeCalls() and takeDma() report anything. */
+  get tracing(): boolean {
+    return this.card.recorder.enabled;
+  }
+
+  /** The driver callbacks and core allocation steps since the last call, oldest first, each as
+   * `DIR what` (e.g. `PLAYBACK core.malloc own 16384`); empty unless built with `trace: true`. */
+  takeCalls(): string[] {
+    return this.card.recorder.takeCalls();
+  }
+
+  /** The accesses and syncs of the direction's buffer views since the last call (spec/dma.ts);
+   * empty unless built with `trace: true`. */
+  takeDma(dir: StreamDir): DmaEvent[] {
+    return this.card.recorder.takeDma(dir);
+  }
+
+  /** The card's buffer memory: the accounting and each direction's preallocation. */
+  memory(): MemoryView {
+    foldAll(this.card);
+    const subs = {} as MemoryView['subs'];
+    for (const s of this.card.subs) {
+      subs[s.dir] = {
+        prealloc_bytes: s.dmaBuffer?.bytes ?? 0,
+        buffer_bytes_max: s.bufferBytesMax,
+        dma_max: s.dmaMax,
+        need_sync: s.dmaDevNeedSync,
+        runtime_bytes: s.runtime?.dmaBuffer?.bytes ?? null,
+        runtime_prealloc: s.runtime?.dmaBuffer != null && s.runtime.dmaBuffer === s.dmaBuffer,
+      };
+    }
+    return { total: this.card.memory.total, subs };
+  }
+
+  /** Both views of the runtime buffer of the direction's open substream (copies), or null. */
+  views(dir: StreamDir): { cpu: Uint8Array; dev: Uint8Array; needSync: boolean; explicitSync: boolean } | null {
+    foldAll(this.card);
+    const s = this.card.sub(dir);
+    const b = s?.runtime?.dmaBuffer;
+    if (!s || !b) return null;
+    return { cpu: b.cpu.slice(), dev: b.dev.slice(), needSync: b.needSync, explicitSync: (s.rt.info & INFO.EXPLICIT_SYNC) !== 0 };
+  }
+
+  /** Direct access to the views of the runtime buffer of the direction's open substream, for
+   * tests of the views themselves: stores and loads by either side, and sync calls through the
+   * core's gate (snd_pcm_dma_buffer_sync()). Null without a buffer. */
+  dmaProbe(dir: StreamDir): DmaProbe | null {
+    foldAll(this.card);
+    const s = this.card.sub(dir);
+    const b = s?.runtime?.dmaBuffer;
+    if (!s || !b) return null;
+    const view = (side: 'CPU' | 'DEVICE') => (side === 'CPU' ? b.cpu : b.dev);
+    return {
+      bytes: s.rt.dmaBytes,
+      store: (side, ofs, data) => {
+        view(side).set(data, ofs);
+        this.card.recorder.dmaEvent(dir, side === 'CPU' ? { kind: 'CPU_WRITE', ofs, len: data.length, why: 'xfer' } : { kind: 'DEVICE_WRITE', ofs, len: data.length });
+      },
+      load: (side, ofs, len) => {
+        this.card.recorder.dmaEvent(dir, side === 'CPU' ? { kind: 'CPU_READ', ofs, len } : { kind: 'DEVICE_READ', ofs, len, committed: true });
+        return view(side).slice(ofs, ofs + len);
+      },
+      sync: (mode, site) => dmaSync(s, mode, site),
+    };
+  }
+
   /** What the playback device consumed since the last call, as interleaved frames. */
   takeSink(): Uint8Array {
     return this.card.sink.take();
@@ -297,6 +385,29 @@ export class RingCoreDevice implements PcmDevice {
     foldAll(this.card);
     return advance(s, frames(n));
   }
+}
+
+/** See RingCoreDevice.dmaProbe(). */
+export interface DmaProbe {
+  /** runtime->dma_bytes */
+  bytes: number;
+  store(side: 'CPU' | 'DEVICE', ofs: number, data: Uint8Array): void;
+  load(side: 'CPU' | 'DEVICE', ofs: number, len: number): Uint8Array;
+  sync(mode: SyncMode, site: SyncSite): SyncEffect;
+}
+
+/** The inspection API's view of the card's buffer memory. */
+export interface MemoryView {
+  total: number;
+  subs: Partial<Record<StreamDir, {
+    prealloc_bytes: number;
+    buffer_bytes_max: number;
+    dma_max: number;
+    need_sync: boolean;
+    /** The runtime buffer's bytes (null: no runtime, or no buffer). */
+    runtime_bytes: number | null;
+    runtime_prealloc: boolean;
+  }>>;
 }
 
 function frames(n: number): number {

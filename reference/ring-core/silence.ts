@@ -2,7 +2,8 @@
 // (update_silence_vars()) and the 6.1 form. `newHwPtr` is ULONG_MAX for the initialisation calls
 // (start, reset, SW_PARAMS on a running stream) and the new hw_ptr inside an update, where the runtime
 // still holds the old one.
-import type { Substream } from './card.ts';
+import { fault, type Substream } from './card.ts';
+import { dmaSync, touch } from './sync.ts';
 import { fillSilenceFrames } from './buffer.ts';
 import { playbackHwAvail, type Runtime } from './runtime.ts';
 import { ULONG_MAX, s64, u64 } from './u64.ts';
@@ -93,8 +94,10 @@ export function playbackSilence(s: Substream, newHwPtr: bigint): void {
   while (frames > 0n) {
     const transfer = BigInt(ofs) + frames > rt.bs ? BigInt(rt.bufferSize - ofs) : frames;
     fillSilenceFrames(rt, ofs, Number(transfer));
+    touch(s, 'CPU_WRITE', ofs, Number(transfer), { why: 'silence' });
     rt.silenceFilled = u64(rt.silenceFilled + transfer);
     frames -= transfer;
     ofs = 0;
   }
+  if (!fault(s, 'no-sync-after-silence')) dmaSync(s, 'DEVICE', 'silence');
 }

@@ -15,6 +15,7 @@ import { start, stop } from './actions.ts';
 import { applyApplPtr } from './appl.ts';
 import { playbackHwAvail } from './runtime.ts';
 import { s64, u64 } from './u64.ts';
+import { dmaSync, touch } from './sync.ts';
 
 /** pcm_accessible_state() — pcm.xfer.state. */
 function accessibleState(s: Substream): KErr | null {
@@ -139,8 +140,15 @@ export function libXfer(s: Substream, file: PcmFile, u: UserBuffer): XferResult 
       if (frames > cont) frames = cont;
       const n = Number(frames);
       let chunk: Uint8Array | null = null;
-      if (playback) copyFromUser(rt, u, applOfs, offset, n);
-      else chunk = copyToUser(rt, u.interleaved, applOfs, n);
+      if (playback) {
+        copyFromUser(rt, u, applOfs, offset, n);
+        touch(s, 'CPU_WRITE', applOfs, n, { why: 'xfer' });
+        if (!fault(s, 'no-device-sync-on-write')) dmaSync(s, 'DEVICE', 'xfer-write');
+      } else {
+        if (!fault(s, 'no-cpu-sync-on-read')) dmaSync(s, 'CPU', 'xfer-read');
+        chunk = copyToUser(rt, u.interleaved, applOfs, n);
+        touch(s, 'CPU_READ', applOfs, n);
+      }
       err = accessibleState(s);
       if (err) {
         err = kerr(err.errno, 'pcm.xfer.ok'); // the entry update found an xrun

@@ -98,7 +98,10 @@ export const SYNC_PTR = {
   },
 } as const satisfies Layout;
 
-/** struct snd_pcm_sync_ptr32 (sound/core/pcm_native.c, __packed): the compat form, callable natively. */
+/** struct snd_pcm_sync_ptr32 (sound/core/pcm_native.c, __packed): the compat form, callable natively.
+ * Its timestamps are the kernel's `struct __snd_timespec` — two __s32 under __KERNEL__ (asound.h,
+ * __SND_STRUCT_TIME64), not a 64-bit userspace timespec: suspended_state is at 24. A real kernel
+ * answering SUSPENDED's suspended_state through it showed the 16-byte reading wrong. */
 export const SYNC_PTR32 = {
   size: 132,
   fields: {
@@ -106,9 +109,9 @@ export const SYNC_PTR32 = {
     's.state': [4, 4],
     's.pad1': [8, 4],
     's.hw_ptr': [12, 4],
-    's.tstamp': [16, 16],
-    's.suspended_state': [32, 4],
-    's.audio_tstamp': [36, 16],
+    's.tstamp': [16, 8],
+    's.suspended_state': [24, 4],
+    's.audio_tstamp': [28, 8],
     'c.appl_ptr': [68, 4],
     'c.avail_min': [72, 4],
   },

@@ -45,7 +45,9 @@ function compatStructs(): string | null {
   const c = readFileSync(file, 'utf8');
   const grab = (name: string) => new RegExp(`struct ${name} \\{[\\s\\S]*?\\n\\}[^;]*;`).exec(c)?.[0];
   const parts = ['snd_pcm_mmap_status32', 'snd_pcm_mmap_control32', 'snd_pcm_sync_ptr32'].map(grab);
-  return parts.every(Boolean) ? parts.join('\n') : null;
+  // Inside the kernel __snd_timespec is two __s32 (asound.h under __KERNEL__); a userspace build
+  // would give the compat structs a 16-byte timespec.
+  return parts.every(Boolean) ? ['struct ksnd_timespec { __s32 tv_sec; __s32 tv_nsec; };', ...parts].join('\n').replace(/struct __snd_timespec\b/g, 'struct ksnd_timespec') : null;
 }
 
 function cProgram(header: string, compat: string | null, hasSync: boolean): string {

@@ -21,6 +21,9 @@ export const OPEN: OpSpec<'OPEN'> = {
   effect(ctx, i, ev) {
     const s = freshStream(ev.stream);
     s.state = 'OPEN';
+    // snd_pcm_open_substream(): EXPLICIT_SYNC from the preallocated buffer (sync.explicit.managed)
+    const sub = ctx.memory.subs[ev.stream];
+    s.explicitSync = sub.setup.managed && sub.devNeedSync;
     s.fileNonblock = ev.nonblock;
     s.xferNonblock = true; // opened with O_NONBLOCK, cleared on the file afterwards (pcm.open.ok)
     ctx.streams[i] = s;
@@ -104,9 +107,11 @@ export const MMAP: OpSpec<'MMAP'> = {
     { in: ALL, if: ['isDataArea', '!isMmapAccess'], errno: 'EINVAL', rules: ['pcm.mmap-data.rw-access'] },
     { in: ALL, if: ['isDataArea', '!isMmapDataSizeOk'], errno: 'EINVAL', rules: ['pcm.mmap-data.size'] },
     { in: ALL, if: ['isDataArea'], run: true, rules: ['pcm.mmap-data.ok'] },
+    { in: ALL, if: ['isStatusArea', 'hasExplicitSync'], errno: 'ENXIO', rules: ['pcm.mmap-control.refused', 'sync.explicit.sync-ptr'] },
     { in: ALL, if: ['isStatusArea', '!isStatusMmapAllowed'], errno: 'ENXIO', rules: ['pcm.mmap-control.refused'] },
     { in: ALL, if: ['isStatusArea', '!isMmapPageOk'], errno: 'EINVAL', rules: ['pcm.mmap-page.size'] },
     { in: ALL, if: ['isStatusArea'], run: true, rules: ['pcm.mmap-status.ok'] },
+    { in: ALL, if: ['hasExplicitSync'], errno: 'ENXIO', rules: ['pcm.mmap-control.refused', 'sync.explicit.sync-ptr'] },
     { in: ALL, if: ['!isControlMmapAllowed'], errno: 'ENXIO', rules: ['pcm.mmap-control.refused'] },
     { in: ALL, if: ['!isMmapPageOk'], errno: 'EINVAL', rules: ['pcm.mmap-page.size'] },
     { in: ALL, run: true, rules: ['pcm.mmap-control.ok'] },

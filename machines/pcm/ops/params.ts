@@ -4,9 +4,10 @@ import { PCM_VERSION } from '../../../spec/abi/ioctl.ts';
 import type { HwConfig } from '../../../spec/device.ts';
 import type { PcmContext } from '../context.ts';
 import { ALL, except, type OpSpec } from '../edges.ts';
-import { hwInfo, PREMISES } from '../premises.ts';
+import { hwBytes, hwInfo, PREMISES } from '../premises.ts';
 import { boundary64, isRunning } from '../runtime.ts';
-import { settle } from '../kernel.ts';
+import { releaseBuffer, settle } from '../kernel.ts';
+import { mallocPages } from '../../buffer/allocator.ts';
 import { fail, IOCTL_GUARDS, ok } from './common.ts';
 
 const hwResult = (p: HwConfig) => ({ ...p, buffer_size: p.period_size * p.periods });
@@ -16,6 +17,7 @@ export const HW_REFINE: OpSpec<'HW_REFINE'> = {
   edges: [
     ...IOCTL_GUARDS,
     { in: ALL, if: ['!isAdmissible'], errno: 'EINVAL', rules: ['pcm.hw-refine.invalid'] },
+    { in: ALL, if: ['isOverBufferBytesMax'], errno: 'EINVAL', rules: ['pcm.hw-refine.invalid', 'buffer.managed.over-prealloc'] },
     { in: ALL, run: true, rules: ['pcm.hw-refine.ok'] },
   ],
   effect(ctx, _i, ev) {
@@ -57,15 +59,32 @@ export const HW_PARAMS: OpSpec<'HW_PARAMS'> = {
     // snd_pcm_hw_params() tests the mapping in OPEN too, but OPEN can hold none: a mapping needs a
     // setup, and leaving the setup takes HW_FREE or HW_PARAMS, which a mapping refuses.
     { in: ['SETUP', 'PREPARED'], if: ['isDataMapped'], errno: 'EBADFD', rules: ['pcm.hw-params.mmapped'] },
-    { in: ['OPEN', 'SETUP', 'PREPARED'], if: ['!isAdmissible'], run: true, to: 'OPEN', errno: 'EINVAL', rules: ['pcm.hw-params.invalid'] },
+    { in: ['OPEN', 'SETUP', 'PREPARED'], if: ['!isAdmissible'], run: true, to: 'OPEN', errno: 'EINVAL', rules: ['pcm.hw-params.invalid', 'buffer.hw-params.error-path'] },
+    {
+      in: ['OPEN', 'SETUP', 'PREPARED'], if: ['isOverBufferBytesMax'], run: true, to: 'OPEN', errno: 'EINVAL',
+      rules: ['pcm.hw-params.invalid', 'buffer.managed.over-prealloc', 'buffer.hw-params.error-path'],
+    },
+    {
+      in: ['OPEN', 'SETUP', 'PREPARED'], if: ['!isAllocatable'], run: true, to: 'OPEN', errno: 'ENOMEM',
+      rules: ['buffer.hw-params.enomem', 'buffer.hw-params.error-path'],
+    },
     { in: ['OPEN', 'SETUP', 'PREPARED'], run: true, to: 'SETUP', rules: ['pcm.hw-params.ok', 'ring.boundary.64'] },
     { in: except('OPEN', 'SETUP', 'PREPARED'), errno: 'EBADFD', rules: ['pcm.hw-params.bad-state'] },
   ],
   effect(ctx, i, ev) {
-    if (!PREMISES.isAdmissible(ctx, i, ev)) {
-      ctx.streams[i]!.state = 'OPEN'; // the _error path: the driver's hw_free, then OPEN
-      return fail(ctx, 'EINVAL');
-    }
+    const s = ctx.streams[i]!;
+    // The _error path: OPEN, the driver's hw_free, the runtime buffer released.
+    const error = (errno: 'EINVAL' | 'ENOMEM') => {
+      s.state = 'OPEN';
+      releaseBuffer(ctx, i);
+      fail(ctx, errno);
+    };
+    if (!PREMISES.isAdmissible(ctx, i, ev) || PREMISES.isOverBufferBytesMax(ctx, i, ev)) return error('EINVAL');
+    // snd_pcm_lib_malloc_pages(): by the core before the driver's hw_params (managed), or by the
+    // driver inside it (buffer.prealloc.legacy); the same outcome either way.
+    const m = mallocPages(ctx.memory, s.dir, s.buf, hwBytes(ev.params));
+    s.buf = m.buf;
+    if (m.result === 'enomem') return error('ENOMEM');
     install(ctx, i, ev.params);
     ok(ctx, { hw: hwResult(ev.params) });
   },
@@ -80,6 +99,7 @@ export const HW_FREE: OpSpec<'HW_FREE'> = {
     { in: except('SETUP', 'PREPARED'), errno: 'EBADFD', rules: ['pcm.hw-free.bad-state'] },
   ],
   effect(ctx, i) {
+    releaseBuffer(ctx, i); // do_hw_free(): the driver's hw_free, then the managed buffer
     ctx.streams[i]!.state = 'OPEN'; // everything else stays (pcm.hw-free.leaves)
     ok(ctx);
   },

@@ -3,7 +3,7 @@ import { INFO } from '../../../spec/abi/params.ts';
 import type { PcmState } from '../../../spec/abi/states.ts';
 import type { RegionState } from '../context.ts';
 import { ALL, type Edge, type EdgeOutcome, type OpSpec } from '../edges.ts';
-import { hwsync, note, update } from '../kernel.ts';
+import { dmaSync, hwsync, note, update } from '../kernel.ts';
 import { syncPtrAppl } from '../premises.ts';
 import {
   applBack, applForward, applyApplPtr, avail, boundary32, calcDelay, hwAvail, isRunning,
@@ -22,14 +22,16 @@ const HWSYNC_REFUSALS: readonly Edge[] = [
 const RUNNING_ENDS: readonly EdgeOutcome[] = [{ to: 'RUNNING' }, { to: 'XRUN', errno: 'EPIPE', rules: ['ring.xrun.detect'] }];
 const DRAINING_ENDS: readonly EdgeOutcome[] = [{ to: 'DRAINING' }, { to: 'SETUP', errno: 'EPIPE', rules: ['ring.drain.complete'] }];
 
-/** Edges of a command that starts with do_pcm_hwsync() and may itself fail with `extra`. */
-function afterHwsync(rules: Edge['rules'], extra: readonly EdgeOutcome[] = []): Edge[] {
+/** Edges of a command that starts with do_pcm_hwsync() and may itself fail with `extra`.
+ * `syncs`: the command makes its CPU sync whatever do_pcm_hwsync() returned (snd_pcm_delay():
+ * DELAY, HWSYNC, SYNC_PTR with HWSYNC, sync.hwsync.cpu), so its refusals run the effect too. */
+function afterHwsync(rules: Edge['rules'], extra: readonly EdgeOutcome[] = [], syncs = false): Edge[] {
   const withExtra = (ends: readonly EdgeOutcome[], to: RegionState | undefined) => [
     ...ends,
     ...extra.map((e) => ({ ...e, to })),
   ];
   return [
-    ...HWSYNC_REFUSALS,
+    ...(syncs ? HWSYNC_REFUSALS.map((e) => ({ ...e, run: true })) : HWSYNC_REFUSALS),
     { in: ['RUNNING'], run: true, rules, outcomes: withExtra(RUNNING_ENDS, 'RUNNING') },
     { in: ['DRAINING'], if: ['isPlayback'], run: true, rules, outcomes: withExtra(DRAINING_ENDS, 'DRAINING') },
     { in: ['PREPARED', 'PAUSED'], run: true, rules, outcomes: [{}, ...extra] },
@@ -79,9 +81,10 @@ export const STATUS: OpSpec<'STATUS'> = {
 
 export const DELAY: OpSpec<'DELAY'> = {
   type: 'DELAY',
-  edges: [...IOCTL_GUARDS, ...afterHwsync(['pcm.delay.ok'])],
+  edges: [...IOCTL_GUARDS, ...afterHwsync(['pcm.delay.ok'], [], true)],
   effect(ctx, i) {
     const err = hwsync(ctx, i);
+    dmaSync(ctx, i, 'CPU', 'delay'); // snd_pcm_delay(): whatever do_pcm_hwsync() returned
     if (err) return fail(ctx, err);
     ok(ctx, { value: calcDelay(ctx.streams[i]!) });
   },
@@ -89,9 +92,10 @@ export const DELAY: OpSpec<'DELAY'> = {
 
 export const HWSYNC: OpSpec<'HWSYNC'> = {
   type: 'HWSYNC',
-  edges: [...IOCTL_GUARDS, ...afterHwsync(['pcm.hwsync.ok'])],
+  edges: [...IOCTL_GUARDS, ...afterHwsync(['pcm.hwsync.ok'], [], true)],
   effect(ctx, i) {
     const err = hwsync(ctx, i);
+    dmaSync(ctx, i, 'CPU', 'hwsync');
     if (err) return fail(ctx, err);
     ok(ctx);
   },
@@ -103,7 +107,7 @@ export const SYNC_PTR: OpSpec<'SYNC_PTR'> = {
   type: 'SYNC_PTR',
   edges: [
     ...IOCTL_GUARDS,
-    ...afterHwsync(['pcm.sync-ptr.hwsync', 'pcm.sync-ptr.ok'], [APPL_INVALID]).map((e) => ({
+    ...afterHwsync(['pcm.sync-ptr.hwsync', 'pcm.sync-ptr.ok'], [APPL_INVALID], true).map((e) => ({
       ...e,
       if: ['hasHwsyncFlag', ...(e.if ?? [])] as Edge['if'],
     })),
@@ -115,11 +119,13 @@ export const SYNC_PTR: OpSpec<'SYNC_PTR'> = {
     const s = ctx.streams[i]!;
     if (ev.flags & 1) {
       const err = hwsync(ctx, i);
+      dmaSync(ctx, i, 'CPU', 'sync-ptr-hwsync'); // snd_pcm_hwsync() is snd_pcm_delay()
       if (err) return fail(ctx, err);
     }
     if (!(ev.flags & 2) && !applyApplPtr(s, syncPtrAppl(ev), (s.info & INFO.NO_REWINDS) !== 0)) {
       return fail(ctx, 'EINVAL', 'pcm.appl-ptr.apply');
     }
+    if (!(ev.flags & 2)) dmaSync(ctx, i, 'DEVICE', 'sync-ptr-appl');
     if (!(ev.flags & 4)) s.availMin = ev.compat32 ? BigInt.asUintN(32, ev.avail_min) : BigInt.asUintN(64, ev.avail_min);
     let hw = s.hwPtr;
     let appl = ev.flags & 2 ? s.applPtr : syncPtrAppl(ev);
@@ -151,6 +157,7 @@ export const REWIND: OpSpec<'REWIND'> = {
     const err = hwsync(ctx, i);
     if (err) return fail(ctx, err);
     const s = ctx.streams[i]!;
+    dmaSync(ctx, i, 'DEVICE', 'rewind'); // after any result ≥ 0
     const room = hwAvail(s);
     if (room <= 0n) return ok(ctx, { value: 0n });
     const n = frames > room ? room : frames;
@@ -176,9 +183,13 @@ export const FORWARD: OpSpec<'FORWARD'> = {
     if (err) return fail(ctx, err);
     const s = ctx.streams[i]!;
     const room = avail(s);
-    if (room <= 0n) return ok(ctx, { value: 0n });
+    if (room <= 0n) {
+      dmaSync(ctx, i, 'DEVICE', 'forward');
+      return ok(ctx, { value: 0n });
+    }
     const n = frames > room ? room : frames;
     if (!applyApplPtr(s, applForward(s, n), (s.info & INFO.NO_REWINDS) !== 0)) return fail(ctx, 'EINVAL', 'pcm.appl-ptr.apply');
+    dmaSync(ctx, i, 'DEVICE', 'forward');
     ok(ctx, { value: n });
   },
 };

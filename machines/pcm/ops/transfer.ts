@@ -3,7 +3,7 @@ import type { Errno } from '../../../spec/abi/errno.ts';
 import type { Command } from '../../../spec/device.ts';
 import type { PcmContext } from '../context.ts';
 import { ALL, type EdgeOutcome, type OpSpec } from '../edges.ts';
-import { note, settle, startGroup, stopGroup, update, waitForAvail } from '../kernel.ts';
+import { dmaSync, note, settle, startGroup, stopGroup, update, waitForAvail } from '../kernel.ts';
 import { applAdvance, avail, hwAvail, toSigned } from '../runtime.ts';
 import { fail, NOT_OPEN, ok, UNPLUGGED } from './common.ts';
 
@@ -68,6 +68,8 @@ function transfer(ctx: PcmContext, i: number, ev: XferCommand): void {
     let n = size < room ? size : room;
     const contiguous = hw.bufferSize - (s.applPtr % hw.bufferSize); // appl_ptr is a u64 already
     if (n > contiguous) n = contiguous;
+    // The copy, with its sync: CPU before a capture copy, DEVICE after a playback copy.
+    dmaSync(ctx, i, playback ? 'DEVICE' : 'CPU', playback ? 'xfer-write' : 'xfer-read');
     err = accessible(ctx, i); // the state may have changed under the copy
     if (err) break;
     s.applPtr = applAdvance(s, n);

@@ -3,16 +3,17 @@
 // and executes each command as raw syscalls on /dev/snd. Logs go to stderr, the serial console.
 //   ALSA_SPEC_DEVICE   dummy | aloop | hda
 //   ALSA_SPEC_MODULES  directory with <device>.order and the decompressed modules
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { PCM_IOCTL } from '../../../spec/abi/ioctl.ts';
 import { PCM_VERSION } from '../../../spec/abi/ioctl.ts';
 import type { StreamDir } from '../../../spec/abi/states.ts';
-import type { DeviceInfo, HwCaps } from '../../../spec/device.ts';
+import type { DmaType } from '../../../spec/abi/memalloc.ts';
+import type { BufferSetup, DeviceInfo, HwCaps, MemoryInfo, Outcome } from '../../../spec/device.ts';
 import { PROTOCOL_VERSION, parseRequest, stringifyLine, type Request, type Response } from '../../../spec/protocol.ts';
 import { decodeHwCaps, encodeHwParamsAny } from '../codec.ts';
 import * as libc from './libc.ts';
-import { Session } from './session.ts';
+import { procAccess, Session } from './session.ts';
 import { GUEST_DEVICES, kernelRelease, loadModules, pcmNode, replug, waitCard, type GuestDevice, type GuestDeviceName } from './system.ts';
 
 const log = (m: string) => process.stderr.write(`alsa-spec-agent: ${m}\n`);
@@ -35,6 +36,30 @@ function probeCaps(dev: GuestDevice): Partial<Record<StreamDir, HwCaps>> {
   return out;
 }
 
+const MAX_ALLOC = '/sys/module/snd_pcm/parameters/max_alloc_per_card';
+/** The card limit set for snd-dummy and snd-aloop, whose buffers are allocated on demand: small, so
+ * that a second 64 KiB buffer meets ENOMEM (buffer.hw-params.enomem), as the ring core's dummy
+ * profile has it. HDA's preallocation is charged at probe, before the agent runs: left alone. */
+const SMALL_CARD_LIMIT = 60 * 1024;
+
+/** How the driver sets up its buffers (snd_pcm_set_managed_buffer_all() in dummy.c with
+ * fake_buffer=0, aloop.c, hda/common/controller.c), with the preallocation and maximum the proc
+ * files show, and the card limit snd_pcm's parameter sets. */
+function memoryOf(dev: GuestDevice): MemoryInfo {
+  const type: DmaType = { dummy: 'CONTINUOUS', aloop: 'VMALLOC', hda: 'DEV_SG' }[dev.name] as DmaType;
+  const buffers: Partial<Record<StreamDir, BufferSetup>> = {};
+  const kib = (o: Outcome) => (o.ok && o.text !== undefined ? Number.parseInt(o.text, 10) * 1024 : 0); // no file: 0
+  for (const stream of Object.keys(dev.pcm) as StreamDir[]) {
+    buffers[stream] = {
+      managed: true, type,
+      size: kib(procAccess(dev, { type: 'PROC_READ', stream, file: 'prealloc' })),
+      max: kib(procAccess(dev, { type: 'PROC_READ', stream, file: 'prealloc_max' })),
+    };
+  }
+  const limit = Number(readFileSync(MAX_ALLOC, 'utf8').trim());
+  return { buffers, maxAllocPerCard: limit };
+}
+
 function pversionOf(dev: GuestDevice): number {
   const path = pcmNode(dev, dev.pcm.PLAYBACK !== undefined ? 'PLAYBACK' : 'CAPTURE')!;
   const fd = libc.open(path, libc.O_RDWR | libc.O_NONBLOCK | libc.O_CLOEXEC);
@@ -53,6 +78,7 @@ async function main(): Promise<void> {
   if (!modulesDir) throw new Error('ALSA_SPEC_MODULES is not set');
   const modules = loadModules(modulesDir, dev);
   await waitCard(dev, 10000);
+  if (dev.name !== 'hda') writeFileSync(MAX_ALLOC, `${SMALL_CARD_LIMIT}\n`);
   const release = kernelRelease();
   const kernel = release.startsWith('6.1') ? '6.1' : release.startsWith('7.2') ? '7.2' : release.split('.').slice(0, 2).join('.');
   const pversion = pversionOf(dev);
@@ -64,6 +90,7 @@ async function main(): Promise<void> {
     streams: probeCaps(dev),
     loopback: dev.loopback,
     virtualClock: false,
+    memory: memoryOf(dev),
   };
   const locked = libc.lockMappedFiles(readFileSync('/proc/self/maps', 'utf8'));
   log(`ready: ${release}, ${dev.name} (${modules.join(' ')}), PCM protocol ${pversion.toString(16)}, ${(locked / 2 ** 20).toFixed(0)} MiB of mapped files locked`);

@@ -1,5 +1,7 @@
 // One session of the guest agent: the test's file table over real /dev/snd/pcmC*D* files, each
 // command executed as the ioctl or syscall it names, the kernel's answer decoded into an Outcome.
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { isErrno } from '../../../spec/abi/errno.ts';
 import { FORMATS } from '../../../spec/abi/params.ts';
 import { MMAP_OFFSET, PCM_IOCTL, SYNC_PTR_FLAG } from '../../../spec/abi/ioctl.ts';
 import { PAGE_SIZE, PCM_INFO, STATUS } from '../../../spec/abi/structs.ts';
@@ -40,29 +42,49 @@ export class Session {
   /** The pending unbind after DISCONNECT: the next session waits for it and binds again. */
   unplugged: { device: string; done: Promise<void> } | null = null;
 
-  constructor(private readonly dev: GuestDevice, private readonly pversion: number) {}
+  /** What each direction's prealloc file read when the session began: a card keeps prealloc writes
+   * across sessions, so the session's end writes them back. */
+  private readonly prealloc = new Map<StreamDir, string>();
+
+  constructor(private readonly dev: GuestDevice, private readonly pversion: number) {
+    for (const stream of Object.keys(dev.pcm) as StreamDir[]) {
+      const r = procAccess(dev, { type: 'PROC_READ', stream, file: 'prealloc' });
+      if (r.ok && r.text !== undefined) this.prealloc.set(stream, r.text);
+    }
+  }
 
   async exec(cmd: Command): Promise<Outcome> {
     switch (cmd.type) {
       case 'SUSPEND':
         if (!canSuspend()) return unsupported('this kernel has no PM test mode (/sys/power/pm_test) to suspend the guest');
+        if (this.unplugged) {
+          // The unbind waits in the driver core for the last close, holding the device: the
+          // system's suspend would refuse with EBUSY.
+          return unsupported('the card is being unplugged (its unbind waits for the last close): the system cannot suspend meanwhile');
+        }
         suspendResume();
         return { ok: true };
       case 'DISCONNECT':
         return this.disconnect();
       case 'OPEN':
         return this.open(cmd.fd, cmd.stream, cmd.nonblock);
+      case 'PROC_READ':
+      case 'PROC_WRITE':
+        return procAccess(this.dev, cmd);
       default:
         break;
     }
     const f = this.files.get(cmd.fd);
+    if (cmd.type === 'PEEK' && (!f || f.closed)) return { ok: true, peek: null }; // no file: nothing to show
+    if (cmd.type === 'MUNMAP' && !f) return { ok: true }; // munmap(2) of a range with nothing mapped succeeds
     if (!f || (f.closed && cmd.type !== 'MUNMAP')) return { ok: false, errno: 'EBADF' };
     return this.onFile(f, cmd);
   }
 
   private open(fd: Fd, stream: StreamDir, nonblock: boolean): Outcome {
     const old = this.files.get(fd);
-    if (old && !old.closed) throw new Error(`OPEN of fd ${fd}, which is open`);
+    // harness.open.slot-in-use: the slot holds an open file, or a closed one whose mappings keep it.
+    if (old && (!old.closed || Object.values(old.areas).some((a) => a.length > 0))) return { ok: false, errno: 'EBADF' };
     const path = pcmNode(this.dev, stream);
     if (!path) return { ok: false, errno: 'ENOENT' };
     // pcm.open.ok: open with O_NONBLOCK so the open never waits, then clear it for a blocking file.
@@ -83,7 +105,6 @@ export class Session {
       if (st.ok) libc.munmap(st.value);
       if (ct.ok) libc.munmap(ct.value);
     }
-    if (old) this.releaseAreas(old); // a closed file's leftover mappings: the test lost them
     this.files.set(fd, f);
     return { ok: true };
   }
@@ -110,6 +131,10 @@ export class Session {
       this.closeFile(f);
     }
     this.files.clear();
+    for (const [stream, text] of this.prealloc) {
+      const now = procAccess(this.dev, { type: 'PROC_READ', stream, file: 'prealloc' });
+      if (now.ok && now.text !== text) procAccess(this.dev, { type: 'PROC_WRITE', stream, file: 'prealloc', text });
+    }
   }
 
   private frameBytes(f: File): number {
@@ -133,7 +158,7 @@ export class Session {
     return 1000 + (3000 * (hw.buffer_size + frames)) / hw.rate;
   }
 
-  private onFile(f: File, cmd: Exclude<Command, { type: 'OPEN' | 'SUSPEND' | 'DISCONNECT' }>): Outcome | Promise<Outcome> {
+  private onFile(f: File, cmd: Exclude<Command, { type: 'OPEN' | 'SUSPEND' | 'DISCONNECT' | 'PROC_READ' | 'PROC_WRITE' }>): Outcome | Promise<Outcome> {
     const simple = (req: number): Outcome => {
       const r = libc.ioctlPtr(f.kfd, req, null);
       return r.ok ? { ok: true } : errOf(r, cmd.type);
@@ -163,7 +188,9 @@ export class Session {
         const b = encodeHwParams(cmd.params);
         const r = libc.ioctlPtr(f.kfd, PCM_IOCTL[cmd.type], b);
         if (!r.ok) return errOf(r, cmd.type);
-        const hw = decodeHwConfig(b);
+        // The refined configuration; params->flags are the caller's request, not refined: left out,
+        // as the seam's `hw` is what the kernel settled on.
+        const { flags: _flags, ...hw } = decodeHwConfig(b);
         if (cmd.type === 'HW_PARAMS') f.hw = hw;
         return { ok: true, hw };
       }
@@ -428,5 +455,38 @@ export class Session {
       await sleep(2);
     }
     throw new Error('DISCONNECT: the open files did not become DISCONNECTED within 5 s');
+  }
+}
+
+/** A whole proc-file access (buffer.proc.*): open(2), one read(2) or write(2), close(2), on
+ * /proc/asound/cardC/pcmD{p,c}/sub0/<file> of the device's node for the direction. */
+export function procAccess(dev: GuestDevice, cmd: Extract<Command, { type: 'PROC_READ' | 'PROC_WRITE' }>): Outcome {
+  const node = pcmNode(dev, cmd.stream);
+  const m = node ? /pcmC(\d+)D(\d+)([pc])$/.exec(node) : null;
+  if (!m) return { ok: false, errno: 'ENOENT' };
+  const path = `/proc/asound/card${m[1]}/pcm${m[2]}${m[3]}/sub0/${cmd.file}`;
+  const code = (e: unknown): Outcome => {
+    const errno = (e as NodeJS.ErrnoException).code;
+    if (!errno || !isErrno(errno)) throw e;
+    return { ok: false, errno };
+  };
+  let fd: number;
+  try {
+    fd = openSync(path, cmd.type === 'PROC_READ' ? 'r' : 'w');
+  } catch (e) {
+    return code(e);
+  }
+  try {
+    if (cmd.type === 'PROC_READ') {
+      const buf = Buffer.alloc(4096);
+      const n = readSync(fd, buf, 0, buf.length, null);
+      return { ok: true, text: buf.subarray(0, n).toString('latin1') };
+    }
+    const n = writeSync(fd, Buffer.from(cmd.text, 'latin1'));
+    return { ok: true, value: BigInt(n) };
+  } catch (e) {
+    return code(e);
+  } finally {
+    closeSync(fd); // the write's callback runs here; its error is never returned (buffer.proc.write-swallowed)
   }
 }
