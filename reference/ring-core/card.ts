@@ -96,6 +96,8 @@ export class Card {
   /** card->shutdown: set by snd_card_disconnect(). */
   shutdown = false;
   readonly subs: Substream[] = [];
+  /** The capture substream, if the card has one (the playback device asks on every run). */
+  readonly capture: Substream | undefined;
   readonly cable: Cable | null;
   readonly sink: Sink;
   /** A signal the harness has sent to the caller of a blocking call (cleared when the call ends). */
@@ -106,6 +108,7 @@ export class Card {
       const caps = opts.streams[dir];
       if (caps) this.subs.push(new Substream(this, dir, caps));
     }
+    this.capture = this.sub('CAPTURE');
     this.cable = opts.loopback ? new Cable() : null;
     this.sink = new Sink(opts.sink);
   }

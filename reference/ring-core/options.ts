@@ -21,6 +21,21 @@ export interface RingCoreOptions {
   fastLane?: boolean;
   /** A deliberate departure from the kernel (faults.ts), for the suite's mutant tests only. */
   fault?: RingFault;
+  /** The other end of the virtual devices, for benchmarks (see DevicePort). */
+  port?: DevicePort;
+  /** Allocate DMA buffers in a SharedArrayBuffer, so that another thread can play the device
+   * (`RingCoreDevice.dmaArea()`); nothing else changes. */
+  sharedDma?: boolean;
+}
+
+/** What the devices play and record, beyond the sink and the loopback cable. */
+export interface DevicePort {
+  /** Called with each run of interleaved frames the playback device consumes, after the sink and
+   * the cable have had them: a view of the DMA buffer, valid only during the call. */
+  play?: (frames: Uint8Array) => void;
+  /** Fills each run of interleaved frames the capture device records without loopback, in place of
+   * the test pattern: a view of the device's buffer, valid only during the call. */
+  record?: (frames: Uint8Array) => void;
 }
 
 export interface ResolvedOptions {
@@ -31,6 +46,8 @@ export interface ResolvedOptions {
   waitLimitPeriods: number;
   fastLane: boolean;
   fault: RingFault | null;
+  port: DevicePort;
+  sharedDma: boolean;
 }
 
 /** The reference device: snd-dummy-like, able to pause and resume, mappable. */
@@ -75,5 +92,7 @@ export function resolveOptions(o: RingCoreOptions = {}): ResolvedOptions {
     waitLimitPeriods,
     fastLane: o.fastLane ?? true,
     fault: o.fault ?? null,
+    port: { ...o.port },
+    sharedDma: o.sharedDma ?? false,
   };
 }

@@ -109,7 +109,8 @@ export function hwParams(s: Substream, p: HwConfig): KErr | ReturnType<typeof se
   rt.silenceSize = 0n;
   rt.boundary = boundary64(rt.bufferSize) / (fault(s, 'boundary-halved') ? 2n : 1n);
   rt.dmaBytes = rt.bufferSize * rt.frameBytes;
-  rt.dma = new Uint8Array(rt.dmaBytes); // zeroed "for avoiding possible kernel info leaks"
+  // zeroed "for avoiding possible kernel info leaks"
+  rt.dma = s.card.opts.sharedDma ? new Uint8Array(new SharedArrayBuffer(rt.dmaBytes)) : new Uint8Array(rt.dmaBytes);
   rt.state = 'SETUP';
   return settled(p);
 }

@@ -14,7 +14,7 @@ import { EPOLLERR, EPOLLNVAL } from './poll.ts';
 import { fail, fileOp, ok, unlink } from './ioctl.ts';
 import { u64 } from './u64.ts';
 import { inspect, type RuntimeView } from './inspect.ts';
-import { fastAdvance, fastWrite, foldAll } from './fast.ts';
+import { fastAdvance, fastRead, fastWrite, foldAll } from './fast.ts';
 
 export class RingCoreDevice implements PcmDevice {
   readonly info: DeviceInfo;
@@ -237,9 +237,9 @@ export class RingCoreDevice implements PcmDevice {
     rt.silenceStart = shift(rt.silenceStart);
   }
 
-  /** Data path for benchmarks: WRITEI of `data` (interleaved frames) without building an Outcome;
-   * on capture it reads `data.length` bytes' worth of frames instead. Returns the frames transferred
-   * or the errno. */
+  /** Data path for benchmarks: WRITEI of `data` (interleaved frames) without building an Outcome.
+   * Returns the frames transferred or the errno. (WRITEI on a capture file reads, as in the
+   * kernel; the frames read are not returned: use readFrames.) */
   writeFrames(fd: number, data: Uint8Array): number | string {
     if (this.disposed) throw new Error('ring-core: writeFrames on a disposed session');
     const f = this.files.get(fd);
@@ -255,6 +255,25 @@ export class RingCoreDevice implements PcmDevice {
     return r.ok ? Number(r.value) : r.errno;
   }
 
+  /** Data path for benchmarks: READI of `into.length` bytes' worth of frames into `into` (a capture
+   * file) without building an Outcome. Returns the frames read or the errno. */
+  readFrames(fd: number, into: Uint8Array): number | string {
+    if (this.disposed) throw new Error('ring-core: readFrames on a disposed session');
+    const f = this.files.get(fd);
+    if (!f) return 'EBADF';
+    if (this.card.opts.fastLane) {
+      const r = fastRead(f.sub, f, into);
+      if (r !== null) return r;
+    } else {
+      foldAll(this.card);
+    }
+    if (this.card.shutdown) return 'ENODEV';
+    const r = fileOp(f, { type: 'READI', fd, frames: into.length / f.sub.rt.frameBytes }, () => undefined);
+    if (!r.ok) return r.errno;
+    if (r.data) into.set(r.data);
+    return Number(r.value);
+  }
+
   /** Data path for benchmarks: ADVANCE without building an Outcome. */
   advance(fd: number, n: number): number {
     if (this.disposed) throw new Error('ring-core: advance on a disposed session');
@@ -262,6 +281,14 @@ export class RingCoreDevice implements PcmDevice {
     if (this.card.opts.fastLane) return fastAdvance(s, frames(n));
     foldAll(this.card);
     return advance(s, frames(n));
+  }
+
+  /** The live DMA buffer of the stream behind `fd` — what an mmap of its data area shows — or null
+   * without one. With `sharedDma` it lives in a SharedArrayBuffer, so another thread can be the
+   * device: it reads (playback) or writes (capture) the frames while this thread calls advance()
+   * with the frames it moved. */
+  dmaArea(fd: number): Uint8Array | null {
+    return this.sub(fd).rt.dma;
   }
 }
 
