@@ -31,14 +31,14 @@ export class Substream {
     readonly dir: StreamDir,
     readonly caps: HwCaps,
   ) {
+    this.playback = dir === 'PLAYBACK';
     this.group = this.selfGroup;
     this.selfGroup.list.push(this);
     this.hwInfo = caps.info.reduce((m, f) => (m | INFO[f]) >>> 0, 0);
   }
 
-  get playback(): boolean {
-    return this.dir === 'PLAYBACK';
-  }
+  /** The direction is PLAYBACK (a field: the data path asks on every call). */
+  readonly playback: boolean;
 
   /** The attached runtime; the callers only reach here while the substream is held. */
   get rt(): Runtime {

@@ -26,6 +26,14 @@ export class FastLane {
   /** Views of the DMA buffer, one per period (a run of exactly one period at a period boundary is
    * the steady state; views cost more than the copies of small periods). */
   readonly views: (Uint8Array | undefined)[] = [];
+  /** appl_ptr mod buffer_size, the device position mod period_size and its period: kept by
+   * addition, because the divisions they replace cost as much as the rest of a small period. */
+  applOfs: number;
+  pip: number;
+  pk: number;
+  /** The byte count of the last transfer and its frames (the same size, call after call). */
+  lastBytes = -1;
+  lastFrames = 0;
 
   constructor(
     readonly epoch: bigint,
@@ -44,7 +52,13 @@ export class FastLane {
     readonly dma: Uint8Array,
     /** READI/WRITEI may use the lane: RW_INTERLEAVED, or one channel (pcm.xfer.access). */
     readonly rw: boolean,
-  ) {}
+    pos: number,
+  ) {
+    const a = appl % bs;
+    this.applOfs = a < 0 ? a + bs : a;
+    this.pip = pos % ps;
+    this.pk = (pos - this.pip) / ps;
+  }
 }
 
 const small = (v: bigint): boolean => v > -BigInt(SPAN) && v < BigInt(SPAN);
@@ -71,11 +85,22 @@ function arm(s: Substream, rt: Runtime): FastLane | null {
     rt.frameBytes,
     rt.dma,
     rt.access === 'RW_INTERLEAVED' || rt.channels === 1,
+    rt.pos,
   );
   const avail = s.playback ? lane.hw + lane.bs - lane.appl : lane.hw - lane.appl;
   if (avail < 0) return null; // the kernel's avail would wrap through the boundary
   rt.lane = lane;
   return lane;
+}
+
+/** The stream's lane, armed if it can be, and rebased once its offsets pass SPAN: beyond 2^31 they
+ * would leave V8's small integers and every % on them would become a call to fmod. */
+function laneOf(s: Substream, rt: Runtime): FastLane | null {
+  const l = rt.lane;
+  if (l === null) return arm(s, rt);
+  if (l.base < SPAN) return l;
+  fold(rt);
+  return arm(s, rt);
 }
 
 /** Writes the lane back into the runtime and disarms it. */
@@ -103,22 +128,33 @@ function handOver(s: Substream): null {
   return null;
 }
 
-/** A view of `frames` frames at buffer offset `ofs` (no wrap). */
-function viewOf(l: FastLane, ofs: number, frames: number): Uint8Array {
-  if (frames === l.ps && ofs % frames === 0) {
-    const k = ofs / frames;
-    return l.views[k] ?? (l.views[k] = l.dma.subarray(ofs * l.fb, (ofs + frames) * l.fb));
-  }
+/** A view of `frames` frames at buffer offset `ofs` (no wrap); `k` is ofs / period_size when the
+ * run starts at a period boundary, else -1. */
+function viewOf(l: FastLane, ofs: number, frames: number, k: number): Uint8Array {
+  if (k >= 0 && frames === l.ps) return l.views[k] ?? (l.views[k] = l.dma.subarray(ofs * l.fb, (ofs + frames) * l.fb));
   return l.dma.subarray(ofs * l.fb, (ofs + frames) * l.fb);
 }
+
+/** The view of a transfer's run at appl_ptr's offset. */
+const applView = (l: FastLane, at: number, frames: number): Uint8Array =>
+  viewOf(l, at, frames, frames === l.ps && at % frames === 0 ? at / frames : -1);
 
 /**
  * The plain part of a transfer on the lane: the non-interrupt hw_ptr update at its start, how many
  * frames move, and the update at its end. Returns the frames to move (the lane's pointers already
  * updated, appl_ptr not yet), 'EAGAIN', or null when the exact path must do the transfer.
  */
-function plainTransfer(s: Substream, rt: Runtime, l: FastLane, frames: number): number | 'EAGAIN' | null {
-  if (!l.rw || frames === 0 || !Number.isInteger(frames)) return null;
+function plainTransfer(s: Substream, rt: Runtime, l: FastLane, bytes: number): number | 'EAGAIN' | null {
+  // whole frames only, and kept an integer: a fractional count would make the pointers doubles,
+  // and every % on them a call to fmod
+  if (!l.rw || bytes === 0) return null;
+  let frames = l.lastFrames;
+  if (bytes !== l.lastBytes) {
+    if (bytes % l.fb !== 0) return null;
+    frames = (bytes / l.fb) | 0;
+    l.lastBytes = bytes;
+    l.lastFrames = frames;
+  }
   // snd_pcm_update_hw_ptr(): the position as the driver reports it, with the buffer wrap
   let base = l.base;
   let nw = base + rt.pos;
@@ -138,6 +174,7 @@ function plainTransfer(s: Substream, rt: Runtime, l: FastLane, frames: number): 
   }
   const n = frames < avail ? frames : avail;
   if (n < frames && !s.fNonblock) return null; // it would wait
+  if (n > l.bs) return null; // the transfer laps the buffer (an xrun-free overrun)
   if (l.appl + n >= l.limit) return null; // appl_ptr would wrap
   if (n === frames) {
     const after = avail - n; // snd_pcm_update_state() after the transfer
@@ -154,46 +191,49 @@ function plainTransfer(s: Substream, rt: Runtime, l: FastLane, frames: number): 
 export function fastWrite(s: Substream, file: PcmFile, data: Uint8Array): number | 'EAGAIN' | null {
   const rt = s.runtime;
   if (rt === null || rt.state !== 'RUNNING' || !s.playback) return handOver(s);
-  const l = rt.lane ?? arm(s, rt);
+  const l = laneOf(s, rt);
   if (l === null) return handOver(s);
   const fb = l.fb;
-  const n = plainTransfer(s, rt, l, data.length / fb);
+  const n = plainTransfer(s, rt, l, data.length);
   if (n === null) return handOver(s);
   if (n === 'EAGAIN') return n;
   const dma = l.dma;
-  let at = l.appl % l.bs;
-  if (at < 0) at += l.bs;
   const bytes = n * fb;
-  const ofs = at * fb;
+  const ofs = l.applOfs * fb;
   const first = dma.length - ofs;
   if (bytes <= first) dma.set(bytes === data.length ? data : data.subarray(0, bytes), ofs);
   else {
     dma.set(data.subarray(0, first), ofs);
     dma.set(data.subarray(first, bytes), 0);
   }
-  l.appl += n;
+  advanceAppl(l, n);
   file.patternFrame += n;
   return n;
+}
+
+function advanceAppl(l: FastLane, n: number): void {
+  l.appl += n;
+  const a = l.applOfs + n;
+  l.applOfs = a >= l.bs ? a - l.bs : a;
 }
 
 /** READI into `into` on a capture stream; null when the exact path must do it. */
 export function fastRead(s: Substream, file: PcmFile, into: Uint8Array): number | 'EAGAIN' | null {
   const rt = s.runtime;
   if (rt === null || rt.state !== 'RUNNING' || s.playback) return handOver(s);
-  const l = rt.lane ?? arm(s, rt);
+  const l = laneOf(s, rt);
   if (l === null) return handOver(s);
-  const n = plainTransfer(s, rt, l, into.length / l.fb);
+  const n = plainTransfer(s, rt, l, into.length);
   if (n === null) return handOver(s);
   if (n === 'EAGAIN') return n;
-  let at = l.appl % l.bs;
-  if (at < 0) at += l.bs;
+  const at = l.applOfs;
   const first = l.bs - at;
-  if (n <= first) into.set(viewOf(l, at, n));
+  if (n <= first) into.set(applView(l, at, n));
   else {
-    into.set(viewOf(l, at, first));
-    into.set(viewOf(l, 0, n - first), first * l.fb);
+    into.set(applView(l, at, first));
+    into.set(applView(l, 0, n - first), first * l.fb);
   }
-  l.appl += n;
+  advanceAppl(l, n);
   file.patternFrame += n;
   return n;
 }
@@ -202,14 +242,14 @@ export function fastRead(s: Substream, file: PcmFile, into: Uint8Array): number 
  * long run of a quiet playback device from a period boundary jumps (jump.ts), once per call. */
 export function fastAdvance(s: Substream, frames: number, jump = true): number {
   const rt = s.runtime;
-  const l = rt !== null && rt.state === 'RUNNING' ? (rt.lane ?? arm(s, rt)) : null;
+  const l = rt !== null && rt.state === 'RUNNING' ? laneOf(s, rt) : null;
   if (rt === null || l === null) {
     foldAll(s.card);
     return exactAdvance(s, frames);
   }
   let ran = 0;
   while (ran < frames) {
-    const toBoundary = l.ps - (rt.pos % l.ps);
+    const toBoundary = l.ps - l.pip;
     if (jump && toBoundary === l.ps && frames - ran >= JUMP_MIN_PERIODS * l.ps && l.intr === l.hw && l.hw === l.base + rt.pos && quiet(s, rt)) {
       foldAll(s.card);
       const jumped = jumpPlayback(s, frames - ran);
@@ -217,11 +257,12 @@ export function fastAdvance(s: Substream, frames: number, jump = true): number {
     }
     const step = frames - ran < toBoundary ? frames - ran : toBoundary;
     const irq = step === toBoundary;
+    let pos = rt.pos + step;
+    if (pos >= l.bs) pos -= l.bs;
     let nw = 0;
     let base = l.base;
     let avail = 0;
     if (irq) {
-      const pos = (rt.pos + step) % l.bs;
       nw = base + pos;
       if (nw < l.hw) {
         base += l.bs;
@@ -232,15 +273,22 @@ export function fastAdvance(s: Substream, frames: number, jump = true): number {
       avail = s.playback ? nw + l.bs - l.appl : nw - l.appl;
       if (avail < 0 || (nw !== l.hw && avail >= l.stop)) break; // an xrun: the exact path
     }
-    move(s, rt, l, rt.pos, step);
-    rt.pos = (rt.pos + step) % l.bs;
+    move(s, rt, l, rt.pos, step, l.pip === 0 ? l.pk : -1);
+    rt.pos = pos;
     ran += step;
-    if (irq && nw !== l.hw) {
-      const d = nw - l.intr;
-      l.intr += d - (d % l.ps);
-      l.base = base;
-      l.hw = nw;
-      if (avail > l.availMax) l.availMax = avail;
+    if (irq) {
+      l.pip = 0;
+      l.pk = pos === 0 ? 0 : l.pk + 1;
+      if (nw !== l.hw) {
+        // hw_ptr_interrupt moves by whole periods: one, in the steady state
+        const d = nw - l.intr;
+        l.intr += d < l.ps ? 0 : d < 2 * l.ps ? l.ps : d - (d % l.ps);
+        l.base = base;
+        l.hw = nw;
+        if (avail > l.availMax) l.availMax = avail;
+      }
+    } else {
+      l.pip += step;
     }
   }
   if (ran === frames) return ran;
@@ -258,20 +306,20 @@ function quiet(s: Substream, rt: Runtime): boolean {
 }
 
 /** device.ts's data movement for a plain interleaved stream. */
-function move(s: Substream, rt: Runtime, l: FastLane, ofs: number, frames: number): void {
+function move(s: Substream, rt: Runtime, l: FastLane, ofs: number, frames: number, k: number): void {
   const card = s.card;
   const port = card.opts.port;
   if (s.playback) {
     const cap = card.capture;
     const toCable = card.cable !== null && cap !== undefined && cap.runtime !== null && isRunning(cap);
     if (!card.sink.enabled && !toCable && port.play === undefined) return;
-    const view = viewOf(l, ofs, frames);
+    const view = viewOf(l, ofs, frames, k);
     card.sink.record(view);
     if (toCable) card.cable!.push(view);
     if (port.play !== undefined) port.play(view);
     return;
   }
-  const dst = viewOf(l, ofs, frames);
+  const dst = viewOf(l, ofs, frames, k);
   if (card.cable) card.cable.pull(dst, silenceByte(rt.format));
   else if (port.record !== undefined) port.record(dst);
   else fillPattern(dst, rt.sourceFrame, l.fb);
