@@ -24,9 +24,21 @@ const PEER_RULES: readonly RuleId[] = ['pcm.group.all-or-nothing'];
 const shadows = (earlier: Edge, later: Edge) =>
   !earlier.run && (earlier.if ?? []).every((p) => (later.if ?? []).includes(p));
 
+/** edgesFor's answers by op, files and state: the tables do not change, and every decision asks. */
+const placed = new WeakMap<OpSpec, Map<string, readonly PlacedEdge[]>>();
+
 /** The edges of `op` that apply in `state`, in the order the kernel checks them; edges an earlier
  * refusal shadows (its premises are a subset) are left out: they could never be taken. */
-export function edgesFor(op: OpSpec, files: 1 | 2, state: RegionState): PlacedEdge[] {
+export function edgesFor(op: OpSpec, files: 1 | 2, state: RegionState): readonly PlacedEdge[] {
+  let byState = placed.get(op);
+  if (!byState) placed.set(op, (byState = new Map()));
+  const key = `${files}${state}`;
+  let edges = byState.get(key);
+  if (!edges) byState.set(key, (edges = Object.freeze(placeEdges(op, files, state))));
+  return edges;
+}
+
+function placeEdges(op: OpSpec, files: 1 | 2, state: RegionState): PlacedEdge[] {
   const applicable = op.edges.filter((e) => e.in.includes(state) && (!e.group || files === 2));
   const own = applicable.filter((e, k) => !applicable.slice(0, k).some((earlier) => shadows(earlier, e)));
   if (files === 1 || !op.groupChecks || !(op.groupChecksIn ?? ALL).includes(state)) return own;

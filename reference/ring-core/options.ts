@@ -61,7 +61,7 @@ export const DEFAULT_CAPS: Readonly<HwCaps> = Object.freeze({
   periods: { min: 1, max: 1024 },
 }) as HwCaps;
 
-function copyCaps(c: HwCaps): HwCaps {
+export function copyCaps(c: HwCaps): HwCaps {
   return {
     info: [...c.info],
     formats: [...c.formats],

@@ -1,0 +1,88 @@
+// One exploration of PCM(N) (bench/bounded.ts) in a process of its own, so that the benchmark can
+// stop it and each run starts alike: `explore-child.ts ours|xstate N [confirm]`. Both engines first
+// run on PCM(64) again and again for a second, untimed, so that both are measured with their code
+// optimised. Prints one line of JSON.
+// - ours: explore() + cover() (the path set), then confirm() (XState checks every transition);
+// - xstate: xstate/graph's getShortestPaths with the same events, bound and state identity.
+import { getShortestPaths } from 'xstate/graph';
+import type { AnyStateMachine } from 'xstate';
+import type { PcmContext } from '../machines/pcm/context.ts';
+import { createPcmMachine } from '../machines/pcm/machine.ts';
+import { ContextPacker } from '../conformance/pack.ts';
+import { stringify } from '../conformance/codec.ts';
+import { confirm, cover, explore } from '../conformance/explorer.ts';
+import { BOUNDED_EVENTS, BOUNDED_INPUT, withinBound } from './bounded.ts';
+
+export interface OursResult {
+  engine: 'ours';
+  n: number;
+  states: number;
+  expanded: number;
+  transitions: number;
+  exploreMs: number;
+  coverMs: number;
+  paths: number;
+  steps: number;
+  replaySteps: number;
+  confirmMs: number;
+  confirmed: number;
+}
+
+export interface XstateResult {
+  engine: 'xstate';
+  n: number;
+  states: number;
+  ms: number;
+}
+
+type Snap = { context: PcmContext; value: unknown };
+const machine = createPcmMachine(1) as unknown as AnyStateMachine;
+
+function ours(n: number, withConfirm: boolean): OursResult {
+  let t0 = performance.now();
+  const g = explore({ input: BOUNDED_INPUT, events: BOUNDED_EVENTS, expand: withinBound(n) });
+  const exploreMs = performance.now() - t0;
+  t0 = performance.now();
+  const c = cover(g);
+  const coverMs = performance.now() - t0;
+  t0 = performance.now();
+  const confirmed = withConfirm ? confirm(g, machine) : 0;
+  const confirmMs = withConfirm ? performance.now() - t0 : 0;
+  if (g.failures.length) throw new Error(`the model failed: ${g.failures[0]!.message}`);
+  return {
+    engine: 'ours', n, states: g.states, expanded: g.expanded, transitions: g.transitions, exploreMs, coverMs,
+    paths: c.paths.length, steps: c.steps, replaySteps: c.replaySteps, confirmMs, confirmed,
+  };
+}
+
+function xstate(n: number): XstateResult {
+  const packer = new ContextPacker(BOUNDED_INPUT);
+  const within = withinBound(n);
+  const t0 = performance.now();
+  const paths = getShortestPaths(machine as never, {
+    input: BOUNDED_INPUT,
+    events: (snap: Snap) => (within(snap.context) ? BOUNDED_EVENTS : []),
+    // the explorer's state identity: the context without its constant input and last outcome
+    serializeState: (snap: Snap) => packer.rowKey(snap.context),
+    serializeEvent: stringify,
+  } as never);
+  return { engine: 'xstate', n, states: paths.length, ms: performance.now() - t0 };
+}
+
+const [engine, nArg, confirmArg] = process.argv.slice(2);
+const n = Number(nArg);
+if ((engine !== 'ours' && engine !== 'xstate') || !Number.isSafeInteger(n) || n < 0) {
+  throw new Error(`usage: explore-child.ts ours|xstate N [confirm] (not ${process.argv.slice(2).join(' ')})`);
+}
+const warm = (f: () => void) => {
+  const t0 = performance.now();
+  do f();
+  while (performance.now() - t0 < 1000);
+};
+if (engine === 'ours') {
+  warm(() => ours(64, true));
+  process.stdout.write(`${JSON.stringify(ours(n, confirmArg === 'confirm'))}\n`);
+} else {
+  warm(() => xstate(64));
+  process.stdout.write(`${JSON.stringify(xstate(n))}\n`);
+}

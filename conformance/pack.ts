@@ -1,0 +1,196 @@
+// PCM contexts as rows of 32-bit integers, exactly: what fast exploration stores and compares
+// instead of objects or strings. A row holds every field of the context that can change — each
+// stream's fields in the order freshStream() lists them, then the card's — and leaves out the
+// constant input (kernel, caps, files) and the previous event's outcome (last, lastRules), which
+// no transition reads. Small non-negative integers and bigints are stored as themselves; anything
+// else (larger values, strings, objects such as the hardware setup) as a negative reference into
+// a table of the values seen, so unpack(pack(ctx)) gives the same context back.
+import { freshStream, initialContext, type PcmContext, type PcmInput, type StreamCtx } from '../machines/pcm/context.ts';
+import { stringify } from './codec.ts';
+
+/** Context fields that are input (constant) or the last outcome: not part of a state. */
+const CONSTANT = new Set(['kernel', 'caps', 'files']);
+const OUTCOME = new Set(['last', 'lastRules']);
+
+type Kind = 'bool' | 'int' | 'big' | 'ref';
+
+const kindOf = (v: unknown): Kind =>
+  typeof v === 'boolean' ? 'bool' : typeof v === 'number' ? 'int' : typeof v === 'bigint' ? 'big' : 'ref';
+
+const STREAM_FIELDS: readonly { key: keyof StreamCtx; kind: Kind }[] = Object.entries(freshStream()).map(([key, v]) => ({
+  key: key as keyof StreamCtx,
+  kind: kindOf(v),
+}));
+
+const DIRECT = 2 ** 31;
+const DIRECT_BIG = 2n ** 31n;
+
+/** Text that tells values apart: cheap for flat objects and arrays of primitives (setups, groups). */
+function textOf(v: unknown): string {
+  if (typeof v === 'string') return `s${v}`;
+  if (v === null || typeof v !== 'object') return `p${String(v)}`;
+  if (Array.isArray(v) && v.every((x) => typeof x !== 'object')) return `a${v.join(',')}`;
+  let out = 'o';
+  for (const [k, x] of Object.entries(v)) {
+    if (x !== null && typeof x === 'object') return `j${stringify(v)}`;
+    out += `${k}:${typeof x === 'bigint' ? `${x}n` : typeof x === 'string' ? JSON.stringify(x) : String(x)},`;
+  }
+  return out;
+}
+
+export class ContextPacker {
+  /** Words per row. */
+  readonly width: number;
+  private readonly cardFields: { key: string; kind: Kind }[];
+  private readonly template: PcmContext;
+  private readonly refs: unknown[] = [];
+  private readonly refIds = new Map<string, number>();
+  private readonly refSeen = new Map<unknown, number>();
+  private readonly scratch: Int32Array;
+  private readonly bigs: bigint[] = [];
+  private readonly bigIds = new Map<bigint, number>();
+  private readonly ints: number[] = [];
+  private readonly intIds = new Map<number, number>();
+
+  constructor(input: PcmInput & { files: 1 | 2 }) {
+    this.template = initialContext(input);
+    this.cardFields = Object.entries(this.template)
+      .filter(([k]) => k !== 'streams' && !CONSTANT.has(k) && !OUTCOME.has(k))
+      .map(([key, v]) => ({ key, kind: kindOf(v) }));
+    this.width = this.cardFields.length + input.files * STREAM_FIELDS.length;
+    this.scratch = new Int32Array(this.width);
+    this.packFn = this.compilePack();
+  }
+
+  private readonly packFn: (ctx: PcmContext, out: Int32Array, at: number) => void;
+
+  /**
+   * pack() as code generated from the field list: one named property load per field, where a loop
+   * over the keys made every load a megamorphic keyed one (a third of the exploration's time).
+   */
+  private compilePack(): (ctx: PcmContext, out: Int32Array, at: number) => void {
+    const expr = (kind: Kind, v: string) => {
+      switch (kind) {
+        case 'bool':
+          return `(${v} ? 1 : 0)`;
+        case 'int':
+          return `(${v} >= 0 && ${v} < ${DIRECT} && Math.floor(${v}) === ${v} ? ${v} : word('int', ${v}))`;
+        case 'big':
+          return `(${v} >= 0n && ${v} < ${DIRECT}n ? Number(${v}) : word('big', ${v}))`;
+        case 'ref':
+          return `word('ref', ${v})`;
+      }
+    };
+    const lines = ['let k = at, v;'];
+    for (const f of this.cardFields) lines.push(`v = ctx[${JSON.stringify(f.key)}]; out[k++] = ${expr(f.kind, 'v')};`);
+    lines.push('const streams = ctx.streams;', 'for (let i = 0; i < streams.length; i++) {', '  const s = streams[i];');
+    for (const f of STREAM_FIELDS) lines.push(`  v = s[${JSON.stringify(f.key)}]; out[k++] = ${expr(f.kind, 'v')};`);
+    lines.push('}');
+    const make = new Function('word', `return function pack(ctx, out, at) {\n${lines.join('\n')}\n};`) as (
+      w: (kind: Kind, v: unknown) => number,
+    ) => (ctx: PcmContext, out: Int32Array, at: number) => void;
+    return make((kind, v) => this.word(kind, v));
+  }
+
+  /** Values this packer has had to keep in its tables (not stored in the rows themselves). */
+  get tableSize(): number {
+    return this.refs.length + this.bigs.length + this.ints.length;
+  }
+
+  private word(kind: Kind, v: unknown): number {
+    switch (kind) {
+      case 'bool':
+        return v ? 1 : 0;
+      case 'int': {
+        const n = v as number;
+        if (Number.isInteger(n) && n >= 0 && n < DIRECT) return n;
+        let id = this.intIds.get(n);
+        if (id === undefined) this.intIds.set(n, (id = this.ints.push(n) - 1));
+        return -1 - id;
+      }
+      case 'big': {
+        const b = v as bigint;
+        if (b >= 0n && b < DIRECT_BIG) return Number(b);
+        let id = this.bigIds.get(b);
+        if (id === undefined) this.bigIds.set(b, (id = this.bigs.push(b) - 1));
+        return -1 - id;
+      }
+      case 'ref': {
+        // by identity first: contexts share their strings and setups, so text is rarely needed
+        let id = this.refSeen.get(v);
+        if (id !== undefined) return id;
+        const k = textOf(v);
+        id = this.refIds.get(k);
+        if (id === undefined) this.refIds.set(k, (id = this.refs.push(v) - 1));
+        if (this.refSeen.size >= 1 << 16) this.refSeen.clear(); // a cache: keep it small
+        this.refSeen.set(v, id);
+        return id;
+      }
+    }
+  }
+
+  private value(kind: Kind, w: number): unknown {
+    switch (kind) {
+      case 'bool':
+        return w === 1;
+      case 'int':
+        return w >= 0 ? w : this.ints[-1 - w];
+      case 'big':
+        return w >= 0 ? BigInt(w) : this.bigs[-1 - w];
+      case 'ref':
+        return this.refs[w];
+    }
+  }
+
+  /** Writes `ctx` as a row into `out` at `at`. */
+  pack(ctx: PcmContext, out: Int32Array, at = 0): void {
+    this.packFn(ctx, out, at);
+  }
+
+  /** The context a row stands for (last: ok, no rules). */
+  unpack(row: Int32Array, at = 0): PcmContext {
+    let k = at;
+    const t = this.template;
+    const ctx: Record<string, unknown> = { ...t };
+    for (const f of this.cardFields) ctx[f.key] = this.value(f.kind, row[k++]!);
+    const streams: StreamCtx[] = [];
+    for (let i = 0; i < t.files; i++) {
+      const s: Record<string, unknown> = {};
+      for (const f of STREAM_FIELDS) s[f.key] = this.value(f.kind, row[k++]!);
+      streams.push(s as unknown as StreamCtx);
+    }
+    ctx.streams = streams;
+    ctx.last = { ok: true };
+    ctx.lastRules = [];
+    return ctx as unknown as PcmContext;
+  }
+
+  /** The state identity as text, cheaply: the row's words (table indices are this packer's own). */
+  rowKey(ctx: PcmContext): string {
+    this.pack(ctx, this.scratch);
+    return this.scratch.join(',');
+  }
+
+  /** The state identity as text with values spelt out (comparable across packers). */
+  key(ctx: PcmContext): string {
+    const row = new Int32Array(this.width);
+    this.pack(ctx, row);
+    return this.describe(row);
+  }
+
+  /** A row as text whose equality is the row's: values, not table indices. */
+  describe(row: Int32Array, at = 0): string {
+    const parts: string[] = [];
+    let k = at;
+    const show = (kind: Kind, w: number) => {
+      const v = this.value(kind, w);
+      return typeof v === 'bigint' ? `${v}n` : typeof v === 'string' ? v : stringify(v);
+    };
+    for (const f of this.cardFields) parts.push(show(f.kind, row[k++]!));
+    for (let i = 0; i < this.template.files; i++) for (const f of STREAM_FIELDS) parts.push(show(f.kind, row[k++]!));
+    return parts.join('|');
+  }
+}
+
+/** The fields a row holds per stream, in order (tests check that every field is there). */
+export const PACKED_STREAM_FIELDS: readonly string[] = STREAM_FIELDS.map((f) => f.key);
