@@ -2,7 +2,8 @@
 // outcome of every step and then what each file's status and control pages show.
 import type { Command, Outcome, PcmDevice, PeekValue } from '../spec/device.ts';
 import type { RuleId } from '../spec/rules.generated.ts';
-import { decide } from '../machines/pcm/decide.ts';
+import type { PcmContext } from '../machines/pcm/context.ts';
+import { OPS } from '../machines/pcm/ops/index.ts';
 import { stringify } from './codec.ts';
 import { diffOutcome, diffPeek } from './compare.ts';
 import type { Model } from './model.ts';
@@ -61,10 +62,19 @@ class Step implements StepRecord {
   }
 }
 
-function modelPeek(model: Model, fd: number): PeekValue | null | undefined {
-  const { next } = decide(model.context, { type: 'PEEK', fd });
-  return next.last.ok ? next.last.peek : undefined;
+/**
+ * What the model's status and control pages show for `fd`: PEEK's effect on the model's context.
+ * Every PEEK edge runs that effect (machines/pcm/ops/file.ts) and it only reads the context, so
+ * this is decide()'s answer without its copy of the context; test/conformance/peek.test.ts holds
+ * the two to each other.
+ */
+export function modelPeek(model: Model, fd: number): PeekValue | null | undefined {
+  const ctx = { ...model.context };
+  PEEK_EFFECT(ctx, fd, { type: 'PEEK', fd });
+  return ctx.last.ok ? ctx.last.peek : undefined;
 }
+
+const PEEK_EFFECT = OPS.PEEK.effect as (ctx: PcmContext, i: number, ev: Command) => void;
 
 /** Runs `commands`; stops at the first divergence. `observe` compares the pages after each step. */
 export async function runSequence(
