@@ -153,7 +153,7 @@ function simSection(o: BenchOptions, tables: Table[], targets: Target[]) {
 
 function child<T>(argv: string[], timeoutS: number): Promise<{ ok: true; value: T } | { ok: false; why: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [...process.execArgv, join(here, 'explore-child.ts'), ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [...process.execArgv, '--expose-gc', join(here, 'explore-child.ts'), ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     p.stdout.on('data', (d) => (out += d));
@@ -176,19 +176,8 @@ async function exploreSection(o: BenchOptions, tables: Table[], targets: Target[
   let xstateGaveUp = false;
   for (const n of ns) {
     log(`  exploration, N = ${n}`);
-    const runs: OursResult[] = [];
-    let error: string | null = null;
-    for (let r = 0; r < (n >= 2048 || o.quick ? 1 : 3); r++) {
-      const x = await child<OursResult>(['ours', String(n), 'confirm'], 600);
-      if (!x.ok) {
-        error = x.why;
-        break;
-      }
-      runs.push(x.value);
-    }
-    const ours: OursResult | { error: string } = error
-      ? { error }
-      : runs.sort((a, b) => a.exploreMs + a.coverMs - (b.exploreMs + b.coverMs))[runs.length >> 1]!;
+    const x = await child<OursResult>(['ours', String(n), 'confirm'], 900);
+    const ours: OursResult | { error: string } = x.ok ? x.value : { error: x.why };
     let xstate: XstateResult | { error: string } | null = null;
     if (!xstateGaveUp) {
       const x = await child<XstateResult>(['xstate', String(n)], xTimeout);

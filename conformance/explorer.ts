@@ -1,5 +1,6 @@
 // Fast exploration of the PCM machine: a breadth-first search over the pure transition function
-// (decide(), the same op tables and effects the XState machine is generated from) with states
+// (decide(), the same op tables and effects the XState machine is generated from; a refusal is
+// recognised from the tables without running decide(): the state stays) with states
 // stored as integer rows (pack.ts) in an open-addressing table; then a set of paths that together
 // take every transition explored (a greedy transition tour); then XState replays every path and
 // must reach, step by step, the very states the search recorded (confirm).
@@ -10,7 +11,9 @@
 import { initialTransition, type AnyStateMachine } from 'xstate';
 import type { Command } from '../spec/device.ts';
 import { initialContext, type PcmContext, type PcmInput } from '../machines/pcm/context.ts';
-import { decide } from '../machines/pcm/decide.ts';
+import { decide, edgesFor, peerRefusal } from '../machines/pcm/decide.ts';
+import { applies } from '../machines/pcm/edges.ts';
+import { OPS } from '../machines/pcm/ops/index.ts';
 import { regionsOf } from '../machines/pcm/machine.ts';
 import { ContextPacker } from './pack.ts';
 import { pureStep } from './traverse.ts';
@@ -128,6 +131,29 @@ class Growable {
   }
 }
 
+/**
+ * Whether decide() would take a refusal for `ev` — an edge that runs no effect, so the next state
+ * is this one (only the last outcome differs, and it is not part of a state). The same walk over
+ * the same edge tables as decide()'s choose(), stopping where it would run an effect; false
+ * whenever in doubt (card-wide events, a descriptor out of range), and decide() answers.
+ */
+function refuses(ctx: PcmContext, ev: Command): boolean {
+  const op = OPS[ev.type];
+  if (op.cardWide) return false;
+  const i = (ev as { fd: number }).fd;
+  const s = ctx.streams[i];
+  if (!s) return false;
+  for (const e of edgesFor(op, ctx.files, s.state)) {
+    if (e.peer) {
+      if (peerRefusal(op, ctx, i, ev)) return true;
+      continue;
+    }
+    if (!applies(e, ctx, i, ev)) continue;
+    return !e.run;
+  }
+  return false;
+}
+
 /** Breadth-first search over decide() from the initial context. */
 export function explore(o: ExploreInput): Graph {
   const packer = new ContextPacker(o.input);
@@ -151,6 +177,11 @@ export function explore(o: ExploreInput): Graph {
     expanded++;
     succ.ensure((s + 1) * E);
     for (let e = 0; e < E; e++) {
+      if (refuses(ctx, o.events[e]!)) {
+        transitions++;
+        succ.a[s * E + e] = s;
+        continue;
+      }
       let next: PcmContext;
       try {
         next = decide(ctx, o.events[e]!).next;
