@@ -1,7 +1,8 @@
 // One exploration of PCM(N) (bench/bounded.ts) in a process of its own, so that the benchmark can
 // stop it and each run starts alike: `explore-child.ts ours|xstate N [confirm]`. Both engines first
 // run on PCM(64) again and again for a second, untimed, so that both are measured with their code
-// optimised, then on PCM(N) up to five times (the median run counts). Run with --expose-gc.
+// optimised, then on PCM(N) in rounds of at least 100 ms (the median round counts). Run with
+// --expose-gc.
 // Prints one line of JSON.
 // - ours: explore() + cover() (the path set), then confirm() (XState checks every transition);
 // - xstate: xstate/graph's getShortestPaths with the same events, bound and state identity.
@@ -81,21 +82,46 @@ const warm = (f: () => void) => {
   do f();
   while (performance.now() - t0 < 1000);
 };
-/** The run with the median time of up to five, for as long as they take under a second in all;
- * a full collection before each, so that the warm-up's garbage is not collected inside one. */
-function measured<T>(f: () => T, ms: (x: T) => number): T {
-  const runs: T[] = [];
+/**
+ * The median of up to five rounds, while they take under two seconds in all; a round runs `f` until
+ * 100 ms have passed (small graphs take a millisecond, and one pause of this shared machine would
+ * decide a single run) and counts the mean. A full collection before each round, so that the
+ * warm-up's garbage is not collected inside one.
+ */
+function measured<T>(f: () => T, ms: (x: T) => number, scale: (x: T, k: number) => T): T {
+  const rounds: T[] = [];
   const t0 = performance.now();
   do {
     gc();
-    runs.push(f());
-  } while (runs.length < 5 && performance.now() - t0 < 1000);
-  return runs.sort((a, b) => ms(a) - ms(b))[runs.length >> 1]!;
+    let k = 0;
+    let last: T;
+    let sum = 0;
+    const r0 = performance.now();
+    do {
+      last = f();
+      sum += ms(last);
+      k++;
+    } while (performance.now() - r0 < 100);
+    rounds.push(scale(last, sum / k));
+  } while (rounds.length < 5 && performance.now() - t0 < 2000);
+  return rounds.sort((a, b) => ms(a) - ms(b))[rounds.length >> 1]!;
 }
 if (engine === 'ours') {
   warm(() => ours(64, true));
-  process.stdout.write(`${JSON.stringify(measured(() => ours(n, confirmArg === 'confirm'), (r) => r.exploreMs + r.coverMs))}\n`);
+  const withConfirm = confirmArg === 'confirm';
+  const r = measured(
+    () => ours(n, false),
+    (x) => x.exploreMs + x.coverMs,
+    (x, mean) => ({ ...x, exploreMs: (mean * x.exploreMs) / (x.exploreMs + x.coverMs), coverMs: (mean * x.coverMs) / (x.exploreMs + x.coverMs) }),
+  );
+  if (withConfirm) {
+    gc();
+    const c = ours(n, true);
+    r.confirmMs = c.confirmMs;
+    r.confirmed = c.confirmed;
+  }
+  process.stdout.write(`${JSON.stringify(r)}\n`);
 } else {
   warm(() => xstate(64));
-  process.stdout.write(`${JSON.stringify(measured(() => xstate(n), (r) => r.ms))}\n`);
+  process.stdout.write(`${JSON.stringify(measured(() => xstate(n), (x) => x.ms, (x, mean) => ({ ...x, ms: mean })))}\n`);
 }

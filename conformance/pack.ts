@@ -46,6 +46,7 @@ export class ContextPacker {
   private readonly refs: unknown[] = [];
   private readonly refIds = new Map<string, number>();
   private readonly refSeen = new Map<unknown, number>();
+  private readonly strIds = new Map<string, number>();
   private readonly scratch: Int32Array;
   private readonly bigs: bigint[] = [];
   private readonly bigIds = new Map<bigint, number>();
@@ -66,35 +67,16 @@ export class ContextPacker {
 
   /**
    * pack() as code generated from the field list: one named property load per field, where a loop
-   * over the keys made every load a megamorphic keyed one (a third of the exploration's time).
+   * over the keys made every load a megamorphic keyed one (a third of the exploration's time). The
+   * code is made once per field list and shared by every packer, so it stays optimised.
    */
   private compilePack(): (ctx: PcmContext, out: Int32Array, at: number) => void {
-    const expr = (kind: Kind, v: string) => {
-      switch (kind) {
-        case 'bool':
-          return `(${v} ? 1 : 0)`;
-        case 'int':
-          return `(${v} >= 0 && ${v} < ${DIRECT} && Math.floor(${v}) === ${v} ? ${v} : word('int', ${v}))`;
-        case 'big':
-          return `(${v} >= 0n && ${v} < ${DIRECT}n ? Number(${v}) : word('big', ${v}))`;
-        case 'ref':
-          return `word('ref', ${v})`;
-      }
-    };
-    const lines = ['let k = at, v;'];
-    for (const f of this.cardFields) lines.push(`v = ctx[${JSON.stringify(f.key)}]; out[k++] = ${expr(f.kind, 'v')};`);
-    lines.push('const streams = ctx.streams;', 'for (let i = 0; i < streams.length; i++) {', '  const s = streams[i];');
-    for (const f of STREAM_FIELDS) lines.push(`  v = s[${JSON.stringify(f.key)}]; out[k++] = ${expr(f.kind, 'v')};`);
-    lines.push('}');
-    const make = new Function('word', `return function pack(ctx, out, at) {\n${lines.join('\n')}\n};`) as (
-      w: (kind: Kind, v: unknown) => number,
-    ) => (ctx: PcmContext, out: Int32Array, at: number) => void;
-    return make((kind, v) => this.word(kind, v));
-  }
-
-  /** Values this packer has had to keep in its tables (not stored in the rows themselves). */
-  get tableSize(): number {
-    return this.refs.length + this.bigs.length + this.ints.length;
+    const sig = JSON.stringify([this.cardFields, STREAM_FIELDS]);
+    let code = compiledPacks.get(sig);
+    if (!code) compiledPacks.set(sig, (code = generatePack(this.cardFields)));
+    const word = (kind: Kind, v: unknown) => this.word(kind, v);
+    const f = code;
+    return (ctx, out, at) => f(ctx, out, at, word);
   }
 
   private word(kind: Kind, v: unknown): number {
@@ -116,14 +98,21 @@ export class ContextPacker {
         return -1 - id;
       }
       case 'ref': {
-        // by identity first: contexts share their strings and setups, so text is rarely needed
+        if (typeof v === 'string') {
+          const sid = this.strIds.get(v);
+          if (sid !== undefined) return sid;
+        }
+        // by identity first: contexts share their setups, so text is rarely needed
         let id = this.refSeen.get(v);
         if (id !== undefined) return id;
         const k = textOf(v);
         id = this.refIds.get(k);
         if (id === undefined) this.refIds.set(k, (id = this.refs.push(v) - 1));
-        if (this.refSeen.size >= 1 << 16) this.refSeen.clear(); // a cache: keep it small
-        this.refSeen.set(v, id);
+        if (typeof v === 'string') this.strIds.set(v, id);
+        else {
+          if (this.refSeen.size >= 1 << 16) this.refSeen.clear(); // a cache: keep it small
+          this.refSeen.set(v, id);
+        }
         return id;
       }
     }
@@ -190,6 +179,31 @@ export class ContextPacker {
     for (let i = 0; i < this.template.files; i++) for (const f of STREAM_FIELDS) parts.push(show(f.kind, row[k++]!));
     return parts.join('|');
   }
+}
+
+type PackCode = (ctx: PcmContext, out: Int32Array, at: number, word: (kind: Kind, v: unknown) => number) => void;
+const compiledPacks = new Map<string, PackCode>();
+
+function generatePack(cardFields: readonly { key: string; kind: Kind }[]): PackCode {
+  const expr = (kind: Kind, v: string) => {
+    switch (kind) {
+      case 'bool':
+        return `(${v} ? 1 : 0)`;
+      case 'int':
+        return `(${v} >= 0 && ${v} < ${DIRECT} && Math.floor(${v}) === ${v} ? ${v} : word('int', ${v}))`;
+      case 'big':
+        return `(${v} >= 0n && ${v} < ${DIRECT}n ? Number(${v}) : word('big', ${v}))`;
+      case 'ref':
+        return `word('ref', ${v})`;
+    }
+  };
+  const lines = ['let k = at, v;'];
+
+  for (const f of cardFields) lines.push(`v = ctx[${JSON.stringify(f.key)}]; out[k++] = ${expr(f.kind, 'v')};`);
+  lines.push('const streams = ctx.streams;', 'for (let i = 0; i < streams.length; i++) {', '  const s = streams[i];');
+  for (const f of STREAM_FIELDS) lines.push(`  v = s[${JSON.stringify(f.key)}]; out[k++] = ${expr(f.kind, 'v')};`);
+  lines.push('}');
+  return new Function('ctx', 'out', 'at', 'word', lines.join('\n')) as PackCode;
 }
 
 /** The fields a row holds per stream, in order (tests check that every field is there). */

@@ -24,17 +24,18 @@ const PEER_RULES: readonly RuleId[] = ['pcm.group.all-or-nothing'];
 const shadows = (earlier: Edge, later: Edge) =>
   !earlier.run && (earlier.if ?? []).every((p) => (later.if ?? []).includes(p));
 
-/** edgesFor's answers by op, files and state: the tables do not change, and every decision asks. */
-const placed = new WeakMap<OpSpec, Map<string, readonly PlacedEdge[]>>();
+/** edgesFor's answers by op, then files, then state: the tables do not change, and every decision
+ * asks. */
+const placed = new Map<OpSpec, [Map<RegionState, readonly PlacedEdge[]>, Map<RegionState, readonly PlacedEdge[]>]>();
 
 /** The edges of `op` that apply in `state`, in the order the kernel checks them; edges an earlier
  * refusal shadows (its premises are a subset) are left out: they could never be taken. */
 export function edgesFor(op: OpSpec, files: 1 | 2, state: RegionState): readonly PlacedEdge[] {
-  let byState = placed.get(op);
-  if (!byState) placed.set(op, (byState = new Map()));
-  const key = `${files}${state}`;
-  let edges = byState.get(key);
-  if (!edges) byState.set(key, (edges = Object.freeze(placeEdges(op, files, state))));
+  let byFiles = placed.get(op);
+  if (!byFiles) placed.set(op, (byFiles = [new Map(), new Map()]));
+  const byState = byFiles[files - 1]!;
+  let edges = byState.get(state);
+  if (!edges) byState.set(state, (edges = Object.freeze(placeEdges(op, files, state))));
   return edges;
 }
 
