@@ -1,6 +1,7 @@
 // The device thread of the cross-thread benchmarks: it consumes periods from shared memory as fast
 // as they are queued, into a buffer of its own, and says after each period how many it has
 // consumed (publishing once per batch of queued periods was slower: the threads overlap less).
+// It waits as handoff.ts does.
 // - `ring`: the ring core's DMA buffer (a SharedArrayBuffer). Period k sits at slot k mod periods;
 //   the main thread says how many periods it has written (ctl[WRITTEN]) and tells the ring core
 //   about each period this thread consumed (ctl[CONSUMED]) with advance(). It consumes a period as
@@ -9,9 +10,7 @@
 // - `ringbuf`: ringbuf.js's queue; it pops whole periods.
 import { parentPort } from 'node:worker_threads';
 import { RingBuffer } from 'ringbuf.js';
-
-export const WRITTEN = 0;
-export const CONSUMED = 16; // a cache line away from WRITTEN: the two threads each write one
+import { CONSUMED, DEVICE_WAITS, MAIN_WAITS, WRITTEN, publish, waitChange } from './handoff.ts';
 
 export interface DeviceJob {
   kind: 'ring' | 'ringbuf';
@@ -47,22 +46,25 @@ function run(job: DeviceJob): DeviceDone {
     let slot = 0;
     let w = 0; // what the writer had written when last asked
     while (k < total) {
-      if (k === w && (w = Atomics.load(ctl, WRITTEN)) === k) continue;
+      if (k === w && (w = Atomics.load(ctl, WRITTEN)) === k) {
+        w = waitChange(ctl, WRITTEN, k, DEVICE_WAITS);
+        continue;
+      }
       out.set(views[slot]!);
       if (job.verify) check(k);
       if (++slot === periods) slot = 0;
-      Atomics.store(ctl, CONSUMED, ++k);
+      publish(ctl, CONSUMED, ++k, MAIN_WAITS);
     }
   } else {
     const rb = new RingBuffer(job.sab, Uint32Array);
     while (k < total) {
-      if (rb.available_read() < period) continue;
-      do {
-        rb.pop(out32, period);
-        if (job.verify) check(k);
-        k++;
-      } while (rb.available_read() >= period);
-      Atomics.store(ctl, CONSUMED, k);
+      if (rb.available_read() < period) {
+        waitChange(ctl, WRITTEN, k, DEVICE_WAITS);
+        continue;
+      }
+      rb.pop(out32, period);
+      if (job.verify) check(k);
+      publish(ctl, CONSUMED, ++k, MAIN_WAITS);
     }
   }
   return { consumed: k, wrong };

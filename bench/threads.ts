@@ -7,13 +7,14 @@
 //   which runs the period interrupts (the core moves no data itself: nobody in this thread reads it). The worker copies
 //   each period out of the DMA buffer (device-worker.ts).
 // - ringbuf.js: this thread push()es periods while there is room, the worker pop()s whole periods.
-// Both sides spin and publish their progress after each period; the figure is the frames that reached
+// Both sides publish their progress after each period and wait as handoff.ts does; the figure is the frames that reached
 // the worker per second of this thread's wall time. A checked round with distinct frames runs first.
 import { Worker } from 'node:worker_threads';
 import { RingBuffer } from 'ringbuf.js';
 import { ringCoreBackend } from '../reference/ring-core/index.ts';
 import { FRAME_BYTES, PERIODS, hwConfig, periodOf } from './data.ts';
-import { CONSUMED, WRITTEN, type DeviceDone, type DeviceJob } from './device-worker.ts';
+import type { DeviceDone, DeviceJob } from './device-worker.ts';
+import { CONSUMED, DEVICE_WAITS, MAIN_WAITS, WRITTEN, newControl, publish, waitChange } from './handoff.ts';
 import { median, type BenchOptions } from './harness.ts';
 
 export class DeviceThread {
@@ -62,7 +63,7 @@ export async function ringRound(dev: DeviceThread, period: number, total: number
   if (!core.exec({ type: 'SW_PARAMS', fd: 0, params: sw }).ok) throw new Error('SW_PARAMS');
   core.exec({ type: 'PREPARE', fd: 0 });
   const dma = core.dmaArea(0)!;
-  const ctl = new Int32Array(new SharedArrayBuffer(128));
+  const ctl = newControl();
   const done = dev.start({ kind: 'ring', sab: dma.buffer as SharedArrayBuffer, ctl: ctl.buffer as SharedArrayBuffer, period, periods: PERIODS, total, verify });
   const src = periodOf(period, 0);
   let written = 0;
@@ -73,13 +74,14 @@ export async function ringRound(dev: DeviceThread, period: number, total: number
       if (verify) periodOf(period, written, src);
       const r = core.writeFrames(0, src);
       if (r === period) {
-        Atomics.store(ctl, WRITTEN, ++written);
+        publish(ctl, WRITTEN, ++written, DEVICE_WAITS);
         continue;
       }
       if (r !== 'EAGAIN') throw new Error(`writeFrames: ${r}`);
     }
     // the buffer is full (or everything is written): the interrupts of what the device consumed
-    const c = Atomics.load(ctl, CONSUMED);
+    let c = Atomics.load(ctl, CONSUMED);
+    if (c === advanced) c = waitChange(ctl, CONSUMED, advanced, MAIN_WAITS);
     if (c > advanced) {
       if (core.advance(0, (c - advanced) * period) !== (c - advanced) * period) throw new Error('the device stopped');
       advanced = c;
@@ -96,22 +98,23 @@ export async function ringRound(dev: DeviceThread, period: number, total: number
 export async function ringbufRound(dev: DeviceThread, period: number, total: number, verify: boolean): Promise<Round> {
   const sab = RingBuffer.getStorageForCapacity(PERIODS * period, Uint32Array);
   const rb = new RingBuffer(sab, Uint32Array);
-  const ctl = new Int32Array(new SharedArrayBuffer(128));
+  const ctl = newControl();
   const done = dev.start({ kind: 'ringbuf', sab, ctl: ctl.buffer as SharedArrayBuffer, period, periods: PERIODS, total, verify });
   const bytes = periodOf(period, 0);
   const src = new Uint32Array(bytes.buffer);
   let pushed = 0;
   const t0 = performance.now();
+  let seen = 0;
   while (pushed < total) {
-    while (pushed < total && rb.available_write() >= period) {
+    if (rb.available_write() >= period) {
       if (verify) periodOf(period, pushed, bytes);
       rb.push(src, period);
-      pushed++;
+      publish(ctl, WRITTEN, ++pushed, DEVICE_WAITS);
+    } else {
+      seen = waitChange(ctl, CONSUMED, seen, MAIN_WAITS);
     }
   }
-  while (Atomics.load(ctl, CONSUMED) < total) {
-    // the worker pops the last periods
-  }
+  while ((seen = Atomics.load(ctl, CONSUMED)) < total) waitChange(ctl, CONSUMED, seen, MAIN_WAITS);
   const seconds = (performance.now() - t0) / 1000;
   const d = await done;
   return { frames: d.consumed * period, seconds, wrong: d.wrong };
