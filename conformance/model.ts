@@ -38,6 +38,21 @@ const stepFor = (files: 1 | 2) => {
   return f;
 };
 
+/** The initial snapshot per input (snapshots are immutable; making one cost a sixth of a short
+ * path), by the capabilities' identity and then the rest of the input. */
+const initials = new WeakMap<object, Map<string, Snap>>();
+function initialFor(input: PcmInput & { files: 1 | 2 }): Snap {
+  let byRest = initials.get(input.caps);
+  if (!byRest) initials.set(input.caps, (byRest = new Map()));
+  const rest = `${input.files}|${input.kernel ?? ''}`;
+  let snap = byRest.get(rest);
+  if (!snap) {
+    const machine = machineFor(input.files) as unknown as AnyStateMachine;
+    byRest.set(rest, (snap = (initialTransition(machine, input) as unknown as [Snap])[0]));
+  }
+  return snap;
+}
+
 /**
  * The XState machine taking one command at a time through its own transition function
  * (machine.transition), as an actor would, without an actor's mailbox and subscriptions: starting
@@ -48,8 +63,7 @@ export class Model {
   private snap: Snap;
   private readonly step: (s: Snap, e: Command) => Snap;
   constructor(readonly input: PcmInput & { files: 1 | 2 }) {
-    const machine = machineFor(input.files) as unknown as AnyStateMachine;
-    this.snap = (initialTransition(machine, input) as unknown as [Snap])[0];
+    this.snap = initialFor(input);
     this.step = stepFor(input.files);
   }
 
