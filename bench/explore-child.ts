@@ -1,8 +1,7 @@
 // One exploration of PCM(N) (bench/bounded.ts) in a process of its own, so that the benchmark can
 // stop it and each run starts alike: `explore-child.ts ours|xstate N [confirm]`. Both engines first
-// run on PCM(64) again and again for a second, untimed, so that both are measured with their code
-// optimised, then on PCM(N) in rounds of at least 100 ms (the median round counts). Run with
-// --expose-gc.
+// run on PCM(min(N, 256)) again and again for at least 3 s, untimed, so that both are measured
+// with their code optimised, then on PCM(N) in rounds of at least 100 ms (the median round counts).
 // Prints one line of JSON.
 // - ours: explore() + cover() (the path set), then confirm() (XState checks every transition);
 // - xstate: xstate/graph's getShortestPaths with the same events, bound and state identity.
@@ -76,23 +75,21 @@ const n = Number(nArg);
 if ((engine !== 'ours' && engine !== 'xstate') || !Number.isSafeInteger(n) || n < 0) {
   throw new Error(`usage: explore-child.ts ours|xstate N [confirm] (not ${process.argv.slice(2).join(' ')})`);
 }
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const warm = (f: () => void) => {
   const t0 = performance.now();
   do f();
-  while (performance.now() - t0 < 1000);
+  while (performance.now() - t0 < 3000);
 };
 /**
  * The median of up to five rounds, while they take under two seconds in all; a round runs `f` until
- * 100 ms have passed (small graphs take a millisecond, and one pause of this shared machine would
- * decide a single run) and counts the mean. A full collection before each round, so that the
- * warm-up's garbage is not collected inside one.
+ * 100 ms have passed (small graphs take a millisecond, and one pause of this shared machine, or one
+ * collection, would decide a single run) and counts the mean. (No forced collection between
+ * rounds: after one, V8 shrinks the young generation and both engines ran up to twice slower.)
  */
 function measured<T>(f: () => T, ms: (x: T) => number, scale: (x: T, k: number) => T): T {
   const rounds: T[] = [];
   const t0 = performance.now();
   do {
-    gc();
     let k = 0;
     let last: T;
     let sum = 0;
@@ -107,7 +104,7 @@ function measured<T>(f: () => T, ms: (x: T) => number, scale: (x: T, k: number) 
   return rounds.sort((a, b) => ms(a) - ms(b))[rounds.length >> 1]!;
 }
 if (engine === 'ours') {
-  warm(() => ours(64, true));
+  warm(() => ours(Math.min(n, 256), true));
   const withConfirm = confirmArg === 'confirm';
   const r = measured(
     () => ours(n, false),
@@ -115,13 +112,12 @@ if (engine === 'ours') {
     (x, mean) => ({ ...x, exploreMs: (mean * x.exploreMs) / (x.exploreMs + x.coverMs), coverMs: (mean * x.coverMs) / (x.exploreMs + x.coverMs) }),
   );
   if (withConfirm) {
-    gc();
     const c = ours(n, true);
     r.confirmMs = c.confirmMs;
     r.confirmed = c.confirmed;
   }
   process.stdout.write(`${JSON.stringify(r)}\n`);
 } else {
-  warm(() => xstate(64));
+  warm(() => xstate(Math.min(n, 256)));
   process.stdout.write(`${JSON.stringify(measured(() => xstate(n), (x) => x.ms, (x, mean) => ({ ...x, ms: mean })))}\n`);
 }

@@ -153,7 +153,7 @@ function simSection(o: BenchOptions, tables: Table[], targets: Target[]) {
 
 function child<T>(argv: string[], timeoutS: number): Promise<{ ok: true; value: T } | { ok: false; why: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [...process.execArgv, '--expose-gc', join(here, 'explore-child.ts'), ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [...process.execArgv, join(here, 'explore-child.ts'), ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     p.stdout.on('data', (d) => (out += d));
@@ -192,7 +192,7 @@ async function exploreSection(o: BenchOptions, tables: Table[], targets: Target[
     rows: [],
     notes: [
       'path set = explore() + cover(): paths that take every transition; XState confirm: machine.transition() checks every transition afterwards',
-      'getShortestPaths: xstate/graph, same machine, events, bound and state identity, one path per state; each engine warmed up on PCM(64) first',
+      'getShortestPaths: xstate/graph, same machine, events, bound and state identity, one path per state; each engine warmed up on PCM(min(N, 256)) first',
     ],
   };
   const speedups: number[] = [];

@@ -70,8 +70,8 @@ class StateTable {
   count = 0;
 
   constructor(readonly width: number) {
-    this.rows = new Int32Array(width * 1024);
-    this.index = new Int32Array(2048);
+    this.rows = new Int32Array(width * 64); // both grow by doubling
+    this.index = new Int32Array(128);
   }
 
   private same(a: Int32Array, id: number): boolean {
@@ -160,9 +160,9 @@ export function explore(o: ExploreInput): Graph {
   const width = packer.width;
   const E = o.events.length;
   const table = new StateTable(width);
-  const succ = new Growable(1024 * E, NOT_EXPANDED);
-  const parent = new Growable(1024, -1);
-  const parentEvent = new Growable(1024, -1);
+  const succ = new Growable(64 * E, NOT_EXPANDED);
+  const parent = new Growable(64, -1);
+  const parentEvent = new Growable(64, -1);
   const scratch = new Int32Array(width);
   const maxStates = o.maxStates ?? Infinity;
   const failures: Graph['failures'] = [];

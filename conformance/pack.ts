@@ -47,6 +47,7 @@ export class ContextPacker {
   private readonly refIds = new Map<string, number>();
   private readonly refSeen = new Map<unknown, number>();
   private readonly strIds = new Map<string, number>();
+  private emptyId = -1;
   private readonly scratch: Int32Array;
   private readonly bigs: bigint[] = [];
   private readonly bigIds = new Map<bigint, number>();
@@ -101,6 +102,16 @@ export class ContextPacker {
         if (typeof v === 'string') {
           const sid = this.strIds.get(v);
           if (sid !== undefined) return sid;
+        }
+        if (Array.isArray(v) && v.length === 0) {
+          // the group, mostly: every copy of a context has a new empty one
+          if (this.emptyId < 0) {
+            const k = textOf(v);
+            let e = this.refIds.get(k);
+            if (e === undefined) this.refIds.set(k, (e = this.refs.push(v) - 1));
+            this.emptyId = e;
+          }
+          return this.emptyId;
         }
         // by identity first: contexts share their setups, so text is rarely needed
         let id = this.refSeen.get(v);
