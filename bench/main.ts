@@ -252,7 +252,7 @@ async function conformanceSection(o: BenchOptions, tables: Table[], targets: Tar
     title: 'Conformance throughput against the ring core',
     head: ['workload', 'paths', 'steps', 'checked steps/s'],
     rows: [[w.name, String(w.paths.length), String(w.steps), si(rate)]],
-    notes: ['a step: the model (XState actor) takes the command, the ring core executes it, the outcomes are compared, then both PEEKs of every file'],
+    notes: ['a step: the model (XState machine.transition) takes the command, the ring core executes it, the outcomes are compared, then both PEEKs of every file'],
   });
   targets.push({ id: 'conformance', text: '≥ 50,000 checked steps per second on the ring core', met: rate >= 50_000, value: si(rate) });
   return { workload: w.name, paths: w.paths.length, steps: w.steps, stepsPerS: rate };

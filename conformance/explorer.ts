@@ -295,7 +295,7 @@ export function cover(g: Graph, reach = 16): Cover {
   }
   const next = new Int32Array(S); // the next event of s to try
   let nextStart = 0;
-  /** An untaken edge out of v, as an event index (E: the edge to X), or -1; takes it. */
+  /** Takes an untaken edge out of v: its target and event (E: the edge to X; -1: from X), or null. */
   const takeFrom = (v: number): { to: number; e: number } | null => {
     if (v === X) return nextStart < starts.length ? { to: starts[nextStart++]!, e: -1 } : null;
     for (let e = next[v]!; e < E; e++) {
@@ -317,10 +317,9 @@ export function cover(g: Graph, reach = 16): Cover {
     let cap = 1024;
     let sv = new Int32Array(cap);
     let se = new Int32Array(cap);
-    let top = 0;
     sv[0] = root;
     se[0] = -1;
-    top = 1;
+    let top = 1;
     const outV: number[] = [];
     const outE: number[] = [];
     while (top > 0) {
@@ -360,23 +359,17 @@ export function cover(g: Graph, reach = 16): Cover {
         cur = null;
         continue;
       }
-      if (!cur) {
-        cur = { start: v, events: [] };
-        if (k > 0 && c.v[k - 1] !== X) cur.events.push(e); // a cycle's first vertex
-        continue;
-      }
-      cur.events.push(e);
+      if (!cur) cur = { start: v, events: [] }; // X → v (or a cycle's root): no event into it
+      else cur.events.push(e);
     }
     if (cur && cur.events.length) trails.push(cur);
   };
-  if (starts.length) cut(circuit(X));
-  for (let s = 0; s < S; s++) {
-    if (next[s]! < E && takeFromPeek(s)) cut(circuit(s));
-  }
-  function takeFromPeek(v: number): boolean {
+  const untaken = (v: number): boolean => {
     for (let e = next[v]!; e < E; e++) if (succ[v * E + e]! >= 0) return true;
     return false;
-  }
+  };
+  if (starts.length) cut(circuit(X));
+  for (let s = 0; s < S; s++) if (untaken(s)) cut(circuit(s)); // balanced parts X does not reach
   // Chain the trails: from where one ends, go to the nearest start of a trail not yet run (a
   // breadth-first search over all transitions, of at most `reach` states); when none is that
   // near, begin a new path along the breadth-first tree to the first trail left.
