@@ -12,14 +12,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { GiB, machine, optionsFor, throughput, type BenchOptions } from './harness.ts';
+import { GiB, machine, median, optionsFor, throughput, type BenchOptions } from './harness.ts';
 import { FRAME_BYTES, copyLoop, ringCaptureLoop, ringPlaybackLoop, ringbufLoop, twoCopyLoop } from './data.ts';
 import { DeviceThread, threadThroughput } from './threads.ts';
 import { JUMP, crossing, jumpedRate, steppedRate } from './sim.ts';
 import type { OursResult, XstateResult } from './explore-child.ts';
 import { runAll, workload, quickWorkload } from './conformance.ts';
 import { duration, markdown, pct, render, si, times, type Table } from './table.ts';
-import { median } from './harness.ts';
 
 const TUNABLE = 'glibc.cpu.x86_rep_movsb_threshold=4194304';
 const here = dirname(fileURLToPath(import.meta.url));
