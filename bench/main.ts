@@ -1,7 +1,7 @@
 // `npm run bench [-- --quick] [--only data,threads,sim,explore,conformance]`: every figure of
 // issue 7 measured in one run on this machine, printed as tables of absolute figures and of ratios
-// within the run, and written to bench/results/<date>-<host>.json (--quick: a .tmp file, ignored
-// by git). --quick is a smoke run that keeps the benchmark code working; its figures are noise.
+// within the run, and written to bench/results/<date>-<host>.json (--quick or --only: a .tmp file,
+// ignored by git). --quick is a smoke run that keeps the benchmark code working; its figures are noise.
 //
 // glibc's memcpy takes `rep movsb` from 2 KiB on this CPU and falls to ~3.5 GB/s when the
 // destination sits just past a 4 KiB boundary relative to the source, which decides copies of 4 KiB
@@ -291,7 +291,9 @@ async function main() {
   process.stdout.write(`\n${header}\n\n${all.map(a.markdown ? markdown : render).join('\n\n')}\n`);
   const dir = join(here, 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${started.toISOString().slice(0, 10)}-${m.host}${a.quick ? '.tmp' : '.json'}`);
+  // only a full run is a result; a quick or partial one is kept beside it, ignored by git
+  const partial = a.quick || a.only.size < SECTIONS.length;
+  const file = join(dir, `${started.toISOString().slice(0, 10)}-${m.host}${partial ? `-${[...a.only].join('-')}${a.quick ? '-quick' : ''}.tmp` : '.json'}`);
   const json = { date: started.toISOString(), machine: m, quick: a.quick, loadAverage: [load0, load1], results, targets, markdown: all.map(markdown).join('\n\n') };
   writeFileSync(file, `${JSON.stringify(json, (_k, v) => (typeof v === 'bigint' ? String(v) : v), 2)}\n`);
   log(`wrote ${file}`);
