@@ -9,7 +9,7 @@
 import type { AnyStateMachine } from 'xstate';
 import type { StreamDir } from '../spec/abi/states.ts';
 import type { Command, HwCaps, MemoryInfo } from '../spec/device.ts';
-import type { KernelVersion, PcmContext, StreamCtx } from '../machines/pcm/context.ts';
+import { initialContext, type KernelVersion, type PcmContext, type StreamCtx } from '../machines/pcm/context.ts';
 import { decide } from '../machines/pcm/decide.ts';
 import { regionsOf } from '../machines/pcm/machine.ts';
 import { pathEvents, type PathGeometry } from './generators.ts';
@@ -18,6 +18,12 @@ import { pathTo, traverse } from './traverse.ts';
 
 const clampBig = (v: bigint, lim: bigint) => (v > lim ? 'far+' : v < -lim ? 'far-' : `${v}`);
 
+/** A threshold relative to the setup: the buffer, a period, the boundary, beyond the buffer, or itself. */
+function rel(v: bigint, buf: bigint, period: bigint, boundary: bigint): string {
+  return v === buf ? 'B' : v === period ? 'P' : v === boundary ? 'N' : v > buf ? '>B' : `${v}`;
+}
+
+// (Helpers live outside streamKey: a closure made on every call cost a tenth of the planning.)
 function streamKey(s: StreamCtx): string {
   if (s.state === 'CLOSED') return 'C';
   const hw = s.hw;
@@ -27,14 +33,14 @@ function streamKey(s: StreamCtx): string {
   let q = (((s.applPtr - s.hwPtr) % boundary) + boundary) % boundary;
   if (q > boundary / 2n) q -= boundary;
   const lag = buf > 0n ? (((s.pos - (s.hwPtr % buf)) % buf) + buf) % buf : 0n;
-  const rel = (v: bigint) => (v === buf ? 'B' : v === period ? 'P' : v === s.boundary ? 'N' : v > buf ? '>B' : `${v}`);
-  return [
-    s.state, s.dir[0], s.closed ? 'x' : '', s.fileNonblock ? 'n' : 'b', s.xferNonblock ? 'n' : 'b', s.info,
-    hw ? `${hw.access}/${hw.channels}/${hw.periodSize}x${hw.periods}` : '-', s.boundary === 0n ? 'b0' : '',
-    rel(s.availMin), rel(s.startThreshold), rel(s.stopThreshold), rel(s.silenceSize),
-    clampBig(q, 3n * buf + 1n), `${lag}`, `${s.pos % period}`, s.suspendedState,
-    s.dataMaps, s.statusMaps, s.controlMaps, s.userPversion >= 0x2000e ? 'v14' : '',
-  ].join(',');
+  const b = s.boundary;
+  return (
+    `${s.state},${s.dir[0]},${s.closed ? 'x' : ''},${s.fileNonblock ? 'n' : 'b'},${s.xferNonblock ? 'n' : 'b'},${s.info},` +
+    `${hw ? `${hw.access}/${hw.channels}/${hw.periodSize}x${hw.periods}` : '-'},${b === 0n ? 'b0' : ''},` +
+    `${rel(s.availMin, buf, period, b)},${rel(s.startThreshold, buf, period, b)},${rel(s.stopThreshold, buf, period, b)},${rel(s.silenceSize, buf, period, b)},` +
+    `${clampBig(q, 3n * buf + 1n)},${lag},${s.pos % period},${s.suspendedState},` +
+    `${s.dataMaps},${s.statusMaps},${s.controlMaps},${s.userPversion >= 0x2000e ? 'v14' : ''}`
+  );
 }
 
 /** The card's memory, where an allocation can fail (otherwise no premise depends on it). */
@@ -50,7 +56,22 @@ export function abstractKey(ctx: PcmContext, regions: readonly string[]): string
   return `${regions.join('|')}#${ctx.group.join('>')}#${ctx.disconnected ? 'D' : ''}#${ctx.streams.map(streamKey).join('#')}#${memoryKey(ctx)}`;
 }
 
-type Snap = { context: PcmContext; value: unknown; status: string };
+type Snap = { context: PcmContext; value: unknown; status: string; edges?: string[] };
+
+/**
+ * The machine's transition without XState: decide() (which the machine's guards and its one action
+ * call) gives the next context, and each region is its stream's state. Five times cheaper than
+ * machine.transition(); test/conformance/explorer.test.ts shows both take the same transitions,
+ * and every planned path is replayed on the XState machine (edgesAlong) before it is used.
+ */
+function decideStep(snap: Snap, event: Command): Snap {
+  const d = decide(snap.context, event);
+  return { context: d.next, value: valueOf(d.next), status: 'active', edges: d.chosen.flatMap((c) => (c ? [c.id] : [])) };
+}
+
+/** The machine's state value for a context: one region per file, in its stream's state. */
+const valueOf = (ctx: PcmContext): unknown =>
+  ctx.files === 1 ? ctx.streams[0]!.state : { fd0: ctx.streams[0]!.state, fd1: ctx.streams[1]!.state };
 
 export interface PathPlan {
   /** Command sequences, each starting from a fresh device. */
@@ -171,34 +192,31 @@ export function planPaths(opts: ExploreOptions): PathPlan {
     let memo: { snap: Snap; events: Command[] } | null = null;
     const eventsOf = (snap: Snap) => (memo?.snap === snap ? memo.events : (memo = { snap, events: pathEvents(snap.context, opts.caps, opts.geometry) }).events);
     const input = { caps: opts.caps, kernel: opts.kernel, files: opts.files, ...(opts.memory ? { memory: opts.memory } : {}) };
+    const ctx0 = initialContext(input);
+    // Every edge seen, with the first (shortest) path that takes it: the transitions come in
+    // breadth-first order, so the first to take an edge is on a shortest path.
+    const found: { from: string; event: Command }[] = [];
     const t = traverse<Snap, Command>(machine as unknown as AnyStateMachine, input, {
       expand: (snap) => eventsOf(snap).filter((c) => sc.filter(c, snap.context)),
       probe: (snap) => (sc.probeOwn ? [] : eventsOf(snap)),
       key: (snap) => abstractKey(snap.context, regionsOf(snap)),
       maxStates: sc.maxStates,
       maxDepth: sc.maxDepth,
+      step: decideStep,
+      recordEdges: false,
+      initial: { context: ctx0, value: valueOf(ctx0), status: 'active' },
+      onEdge: (from, event, to) => {
+        const edges = to.edges ?? [];
+        if (edges.every((e) => seen.has(e))) return;
+        edges.forEach((e) => seen.add(e));
+        found.push({ from, event });
+      },
     });
     states += t.nodes.size;
     transitions += t.transitions;
     truncated ||= t.truncated;
     failures.push(...t.failures.map((f) => ({ path: [...pathTo(t, f.from), f.event], message: f.error.message })));
-    // Every edge seen, with the first (shortest) path that takes it.
-    for (const k of t.order) {
-      const node = t.nodes.get(k)!;
-      if (node.snapshot.status !== 'active') continue;
-      for (const { event } of node.edges) {
-        let d;
-        try {
-          d = decide(node.snapshot.context, event);
-        } catch {
-          continue; // recorded in failures
-        }
-        const edges = d.chosen.flatMap((c) => (c ? [c.id] : []));
-        if (edges.every((e) => seen.has(e))) continue;
-        edges.forEach((e) => seen.add(e));
-        candidates.push({ path: [...pathTo(t, k), event], edges: [] });
-      }
-    }
+    for (const f of found) candidates.push({ path: [...pathTo(t, f.from), f.event], edges: [] });
   }
   // A path takes an edge at every step: credit each candidate with all of them, then cover greedily.
   for (const c of candidates) c.edges = edgesAlong(opts, c.path);

@@ -2,7 +2,8 @@
 // outcome of every step and then what each file's status and control pages show.
 import type { Command, Outcome, PcmDevice, PeekValue } from '../spec/device.ts';
 import type { RuleId } from '../spec/rules.generated.ts';
-import { decide } from '../machines/pcm/decide.ts';
+import type { PcmContext } from '../machines/pcm/context.ts';
+import { OPS } from '../machines/pcm/ops/index.ts';
 import { stringify } from './codec.ts';
 import { diffOutcome, diffPeek } from './compare.ts';
 import type { Model, ModelStep } from './model.ts';
@@ -36,10 +37,45 @@ export interface RunResult {
 
 const resolve = <T>(v: T | Promise<T>): T | Promise<T> => v;
 
-function modelPeek(model: Model, fd: number): PeekValue | null | undefined {
-  const { next } = decide(model.context, { type: 'PEEK', fd });
-  return next.last.ok ? next.last.peek : undefined;
+/** A step's record, its text made when read: most records are never read (only a failure's trace
+ * and replay print them), and three JSON texts a step were a fifth of the suite's time. */
+class Step implements StepRecord {
+  divergence?: string;
+  constructor(
+    readonly step: number,
+    private readonly cmd: Command,
+    private readonly m: Outcome,
+    private readonly b: Outcome,
+    readonly transitions: string[],
+  ) {}
+  get command(): string {
+    return stringify(this.cmd);
+  }
+  get model(): string {
+    return stringify(this.m);
+  }
+  get backend(): string {
+    return stringify(this.b);
+  }
+  toJSON(): StepRecord {
+    const { step, command, model, backend, transitions, divergence } = this;
+    return divergence === undefined ? { step, command, model, backend, transitions } : { step, command, model, backend, transitions, divergence };
+  }
 }
+
+/**
+ * What the model's status and control pages show for `fd`: PEEK's effect on the model's context.
+ * Every PEEK edge runs that effect (machines/pcm/ops/file.ts) and it only reads the context, so
+ * this is decide()'s answer without its copy of the context; test/conformance/peek.test.ts holds
+ * the two to each other.
+ */
+export function modelPeek(model: Model, fd: number): PeekValue | null | undefined {
+  const ctx = { ...model.context };
+  PEEK_EFFECT(ctx, fd, { type: 'PEEK', fd });
+  return ctx.last.ok ? ctx.last.peek : undefined;
+}
+
+const PEEK_EFFECT = OPS.PEEK.effect as (ctx: PcmContext, i: number, ev: Command) => void;
 
 /** Runs `commands`; stops at the first divergence. `observe` compares the pages after each step.
  * A backend without a virtual clock is run in real time (runRealTime). */
@@ -69,7 +105,7 @@ export async function runSequence(
     } catch (e) {
       return { ...result, status: 'ERROR', message: `backend threw on ${cmd.type}: ${(e as Error).message}` };
     }
-    const rec: StepRecord = { step: k, command: stringify(cmd), model: stringify(m.outcome), backend: stringify(b), transitions: m.transitions };
+    const rec = new Step(k, cmd, m.outcome, b, m.transitions);
     result.steps.push(rec);
     if (!b.ok && b.unsupported) {
       for (const r of m.rules) result.failedRules.add(r);

@@ -30,6 +30,14 @@ export interface TraverseOptions<S, E> {
   key: (snapshot: S) => string;
   maxStates?: number;
   maxDepth?: number;
+  /** The transition function (default: the machine's own, pureStep) and its initial snapshot. */
+  step?: (snapshot: S, event: E) => S;
+  initial?: S;
+  /** Called for every transition taken, in the order of the adjacency lists. */
+  onEdge?: (from: string, event: E, to: S) => void;
+  /** Keep each node's transitions in `edges` (default true). Without them a probed target needs
+   * no key, and the keys of a large traversal no longer fill the heap. */
+  recordEdges?: boolean;
 }
 
 export function traverse<S extends { status: string }, E extends EventObject>(
@@ -37,9 +45,9 @@ export function traverse<S extends { status: string }, E extends EventObject>(
   input: unknown,
   opts: TraverseOptions<S, E>,
 ): Traversal<S, E> {
-  const { expand, probe, key, maxStates = Infinity, maxDepth = Infinity } = opts;
-  const [initial] = initialTransition(machine, input) as unknown as [S];
-  const step = pureStep<S, E>(machine, input);
+  const { expand, probe, key, maxStates = Infinity, maxDepth = Infinity, onEdge, recordEdges = true } = opts;
+  const initial = opts.initial ?? (initialTransition(machine, input) as unknown as [S])[0];
+  const step = opts.step ?? pureStep<S, E>(machine, input);
   const k0 = key(initial);
   const nodes = new Map<string, Node<S, E>>([[k0, { snapshot: initial, edges: [] }]]);
   const parent = new Map<string, { from: string; event: E } | null>([[k0, null]]);
@@ -65,8 +73,10 @@ export function traverse<S extends { status: string }, E extends EventObject>(
         continue;
       }
       transitions++;
+      onEdge?.(k, event, next);
+      if (!explore && !recordEdges) continue;
       const nk = key(next);
-      node.edges.push({ event, to: nk });
+      if (recordEdges) node.edges.push({ event, to: nk });
       if (!explore || nodes.has(nk)) continue;
       if (nodes.size >= maxStates) {
         truncated = true;

@@ -48,9 +48,22 @@ function resolveFixed(e: Edge, files: 1 | 2, state: RegionState): Edge | null {
 const shadows = (earlier: Edge, later: Edge) =>
   !earlier.run && (earlier.if ?? []).every((p) => (later.if ?? []).includes(p));
 
+/** edgesFor's answers by op, then files, then state: the tables do not change, and every decision
+ * asks. */
+const placed = new Map<OpSpec, [Map<RegionState, readonly PlacedEdge[]>, Map<RegionState, readonly PlacedEdge[]>]>();
+
 /** The edges of `op` that apply in `state`, in the order the kernel checks them; edges an earlier
  * refusal shadows (its premises are a subset) are left out: they could never be taken. */
-export function edgesFor(op: OpSpec, files: 1 | 2, state: RegionState): PlacedEdge[] {
+export function edgesFor(op: OpSpec, files: 1 | 2, state: RegionState): readonly PlacedEdge[] {
+  let byFiles = placed.get(op);
+  if (!byFiles) placed.set(op, (byFiles = [new Map(), new Map()]));
+  const byState = byFiles[files - 1]!;
+  let edges = byState.get(state);
+  if (!edges) byState.set(state, (edges = Object.freeze(placeEdges(op, files, state))));
+  return edges;
+}
+
+function placeEdges(op: OpSpec, files: 1 | 2, state: RegionState): PlacedEdge[] {
   const applicable = op.edges
     .filter((e) => e.in.includes(state) && (!e.group || files === 2))
     .map((e) => resolveFixed(e, files, state))

@@ -226,10 +226,20 @@ export function hwInfo(ctx: PcmContext, i: number): number {
 /** params_buffer_bytes() of a configuration. */
 export const hwBytes = (p: HwConfig): number => bufferBytes(p, FORMATS[p.format]?.bits ?? 0);
 
+/** Each reference as a function, made once: slicing off the '!' on every test allocated a string
+ * and looked the premise up by it. */
+const compiled = new Map<PremiseRef, Premise>();
+
+function compile(ref: PremiseRef): Premise {
+  if (!ref.startsWith('!')) return PREMISES[ref as PremiseName];
+  const f: Premise = PREMISES[ref.slice(1) as PremiseName];
+  return (ctx, i, ev) => !f(ctx, i, ev);
+}
+
 export function holds(ref: PremiseRef, ctx: PcmContext, i: number, ev: Command): boolean {
-  return ref.startsWith('!')
-    ? !PREMISES[ref.slice(1) as PremiseName](ctx, i, ev)
-    : PREMISES[ref as PremiseName](ctx, i, ev);
+  let f = compiled.get(ref);
+  if (!f) compiled.set(ref, (f = compile(ref)));
+  return f(ctx, i, ev);
 }
 
 /** The appl_ptr a SYNC_PTR carries, as the kernel reads it (u32 in the compat layout). */

@@ -17,11 +17,17 @@ export const isRunning = (s: StreamCtx): boolean =>
 const bufferSize = (s: StreamCtx): bigint => s.hw?.bufferSize ?? 0n;
 const periodSize = (s: StreamCtx): bigint => s.hw?.periodSize ?? 0n;
 
+/** boundary64's answers: sixty bigint doublings per HW_PARAMS were most of what one cost. */
+const boundaries = new Map<bigint, bigint>();
+
 /** ring.boundary.64 — snd_pcm_hw_params(). */
 export function boundary64(buffer: bigint): bigint {
-  let b = buffer;
+  let b = boundaries.get(buffer);
+  if (b !== undefined) return b;
+  b = buffer;
   if (b <= 0n) return 0n;
   while (b * 2n <= LONG_MAX - buffer) b *= 2n;
+  if (boundaries.size < 4096) boundaries.set(buffer, b);
   return b;
 }
 

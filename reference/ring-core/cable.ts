@@ -12,7 +12,7 @@
 const CAPACITY = 16 << 20;
 
 export class Cable {
-  private buf = new Uint8Array(4096);
+  private buf = new Uint8Array(0); // allocated on the first push: most sessions never loop back
   private head = 0; // read index
   private size = 0; // bytes held
   /** Bytes dropped because the cable was full. */
@@ -46,17 +46,19 @@ export class Cable {
   /** Fills `dst` from the cable, padding with `silence` when it runs dry. */
   pull(dst: Uint8Array, silence: number): void {
     const n = Math.min(dst.length, this.size);
-    const cap = this.buf.length;
-    const first = Math.min(n, cap - this.head);
-    dst.set(this.buf.subarray(this.head, this.head + first), 0);
-    if (first < n) dst.set(this.buf.subarray(0, n - first), first);
-    this.head = (this.head + n) % cap;
-    this.size -= n;
+    if (n > 0) {
+      const cap = this.buf.length;
+      const first = Math.min(n, cap - this.head);
+      dst.set(this.buf.subarray(this.head, this.head + first), 0);
+      if (first < n) dst.set(this.buf.subarray(0, n - first), first);
+      this.head = (this.head + n) % cap;
+      this.size -= n;
+    }
     if (n < dst.length) dst.fill(silence, n);
   }
 
   private grow(need: number): void {
-    let cap = this.buf.length;
+    let cap = Math.max(this.buf.length, 4096);
     while (cap < need) cap *= 2;
     const next = new Uint8Array(cap);
     const old = this.buf;

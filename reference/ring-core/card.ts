@@ -50,15 +50,15 @@ export class Substream {
     /** What the driver's probe asked for (snd_pcm_set_managed_buffer() or the legacy call). */
     readonly setup: BufferSetup,
   ) {
+    this.playback = dir === 'PLAYBACK';
     this.group = this.selfGroup;
     this.selfGroup.list.push(this);
     this.capsInfo = caps.info.reduce((m, f) => (m | INFO[f]) >>> 0, 0);
     this.hwInfo = this.capsInfo;
   }
 
-  get playback(): boolean {
-    return this.dir === 'PLAYBACK';
-  }
+  /** The direction is PLAYBACK (a field: the data path asks on every call). */
+  readonly playback: boolean;
 
   /** The attached runtime; the callers only reach here while the substream is held. */
   get rt(): Runtime {
@@ -116,6 +116,8 @@ export class Card {
   /** card->shutdown: set by snd_card_disconnect(). */
   shutdown = false;
   readonly subs: Substream[] = [];
+  /** The capture substream, if the card has one (the playback device asks on every run). */
+  readonly capture: Substream | undefined;
   readonly cable: Cable | null;
   readonly sink: Sink;
   /** A signal the harness has sent to the caller of a blocking call (cleared when the call ends). */
@@ -132,6 +134,7 @@ export class Card {
       if (caps) this.subs.push(new Substream(this, dir, caps, m.buffers[dir]));
     }
     for (const s of this.subs) preallocatePages(s); // the driver's probe
+    this.capture = this.sub('CAPTURE');
     this.cable = opts.loopback ? new Cable() : null;
     this.sink = new Sink(opts.sink);
   }

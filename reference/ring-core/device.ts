@@ -3,7 +3,8 @@
 // (RUNNING, or DRAINING on playback). ADVANCE moves it frame-wise; at each period boundary the
 // driver calls snd_pcm_period_elapsed(). Once the stream stops, the rest of the advance does not
 // happen. Playback frames it moves past are consumed (into the sink, and the cable in loopback
-// mode); capture frames are produced (from the cable in loopback mode, else the test pattern).
+// mode, and the port's `play`); capture frames are produced (from the cable in loopback mode, else
+// the port's `record` or the test pattern).
 import { fillPattern } from '../../spec/device.ts';
 import { isRunning, type Substream } from './card.ts';
 import { gatherFrames, scatterFrames } from './buffer.ts';
@@ -17,6 +18,7 @@ function moveData(s: Substream, ofs: number, frames: number): void {
   const rt = s.rt;
   const card = s.card;
   const bytes = frames * rt.frameBytes;
+  const port = card.opts.port;
   if (s.playback) {
     if (card.recorder.enabled) {
       // Which of these frames the application has committed (they lie before appl_ptr).
@@ -26,17 +28,19 @@ function moveData(s: Substream, ofs: number, frames: number): void {
       touch(s, 'DEVICE_READ', ofs, committed, { committed: true });
       touch(s, 'DEVICE_READ', ofs + committed, frames - committed, { committed: false });
     }
-    const cap = card.sub('CAPTURE');
+    const cap = card.capture;
     const toCable = card.cable !== null && cap?.runtime != null && isRunning(cap);
-    if (!card.sink.enabled && !toCable) return; // nobody reads what the device plays
+    if (!card.sink.enabled && !toCable && !port.play) return; // nobody reads what the device plays
     const out = scratch(rt, bytes);
     gatherFrames(rt, ofs, frames, out);
     card.sink.record(out);
     if (toCable) card.cable!.push(out);
+    port.play?.(out);
     return;
   }
   const src = scratch(rt, bytes);
   if (card.cable) card.cable.pull(src, silenceByte(rt.format));
+  else if (port.record) port.record(src);
   else fillPattern(src, rt.sourceFrame, rt.frameBytes);
   rt.sourceFrame += frames;
   scatterFrames(rt, ofs, src);

@@ -32,9 +32,13 @@ export class DmaBuffer {
     readonly bytes: number,
     /** dmab->dev.need_sync */
     readonly needSync: boolean,
+    /** In a SharedArrayBuffer, so that another thread can be the device (the `sharedDma` option
+     * for benchmarks); nothing else changes. */
+    shared = false,
   ) {
-    this.cpu = new Uint8Array(bytes).fill(POISON);
-    this.dev = needSync ? new Uint8Array(bytes).fill(POISON) : this.cpu;
+    const memory = (): Uint8Array => (shared ? new Uint8Array(new SharedArrayBuffer(bytes)) : new Uint8Array(bytes)).fill(POISON);
+    this.cpu = memory();
+    this.dev = needSync ? memory() : this.cpu;
   }
 
   /** snd_dma_buffer_sync() with the type's sync op (snd_dma_noncoherent_sync(),

@@ -4,7 +4,7 @@ import type { PcmBackend } from '../../spec/device.ts';
 import { resolveOptions, type RingCoreOptions } from './options.ts';
 import { RingCoreDevice } from './session.ts';
 
-export type { RingCoreOptions } from './options.ts';
+export type { DevicePort, RingCoreOptions } from './options.ts';
 export { DEFAULT_CAPS } from './options.ts';
 export { RingCoreDevice } from './session.ts';
 export type { RuntimeView } from './inspect.ts';

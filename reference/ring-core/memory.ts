@@ -40,7 +40,7 @@ function doAllocPages(card: Card, s: Substream, size: number): DmaBuffer | null 
     mem.total -= size; // take back on allocation failure
     return null;
   }
-  const buf = new DmaBuffer(s.setup.type, s.playback ? 'TO_DEVICE' : 'FROM_DEVICE', bytes, allocNeedsSync(s.setup.type, card.v61, mem.platformNeedSync));
+  const buf = new DmaBuffer(s.setup.type, s.playback ? 'TO_DEVICE' : 'FROM_DEVICE', bytes, allocNeedsSync(s.setup.type, card.v61, mem.platformNeedSync), card.opts.sharedDma);
   mem.total += bytes - size;
   return buf;
 }

@@ -1,5 +1,5 @@
 // Options of the ring core and the hardware it pretends to be (snd_pcm_hardware per direction).
-import { resolveMemory, type HwCaps, type MemoryInfo, type ResolvedMemory } from '../../spec/device.ts';
+import { resolveMemory, type BufferSetup, type HwCaps, type MemoryInfo, type ResolvedMemory } from '../../spec/device.ts';
 import type { StreamDir } from '../../spec/abi/states.ts';
 import type { RingFault } from './faults.ts';
 
@@ -27,6 +27,21 @@ export interface RingCoreOptions {
   trace?: boolean;
   /** A deliberate departure from the kernel (faults.ts), for the suite's mutant tests only. */
   fault?: RingFault;
+  /** The other end of the virtual devices, for benchmarks (see DevicePort). */
+  port?: DevicePort;
+  /** Allocate DMA buffers in a SharedArrayBuffer, so that another thread can play the device
+   * (`RingCoreDevice.dmaArea()`); nothing else changes. */
+  sharedDma?: boolean;
+}
+
+/** What the devices play and record, beyond the sink and the loopback cable. */
+export interface DevicePort {
+  /** Called with each run of interleaved frames the playback device consumes, after the sink and
+   * the cable have had them: a view of the DMA buffer, valid only during the call. */
+  play?: (frames: Uint8Array) => void;
+  /** Fills each run of interleaved frames the capture device records without loopback, in place of
+   * the test pattern: a view of the device's buffer, valid only during the call. */
+  record?: (frames: Uint8Array) => void;
 }
 
 export interface ResolvedOptions {
@@ -41,6 +56,8 @@ export interface ResolvedOptions {
   memoryInfo: MemoryInfo;
   trace: boolean;
   fault: RingFault | null;
+  port: DevicePort;
+  sharedDma: boolean;
 }
 
 /** The reference device: snd-dummy-like, able to pause and resume, mappable. */
@@ -54,7 +71,7 @@ export const DEFAULT_CAPS: Readonly<HwCaps> = Object.freeze({
   periods: { min: 1, max: 1024 },
 }) as HwCaps;
 
-function copyCaps(c: HwCaps): HwCaps {
+export function copyCaps(c: HwCaps): HwCaps {
   return {
     info: [...c.info],
     formats: [...c.formats],
@@ -64,6 +81,18 @@ function copyCaps(c: HwCaps): HwCaps {
     period_bytes: { ...c.period_bytes },
     periods: { ...c.periods },
   };
+}
+
+/** A copy of `m` (plain data two levels deep), by hand like copyCaps: structuredClone costs more
+ * than a short conformance path. */
+export function copyMemoryInfo(m: MemoryInfo): MemoryInfo {
+  const out: MemoryInfo = { ...m };
+  if (m.buffers) {
+    const buffers: MemoryInfo['buffers'] = {};
+    for (const [d, b] of Object.entries(m.buffers) as [StreamDir, BufferSetup | undefined][]) buffers[d] = b && { ...b };
+    out.buffers = buffers;
+  }
+  return out;
 }
 
 export function resolveOptions(o: RingCoreOptions = {}): ResolvedOptions {
@@ -85,8 +114,10 @@ export function resolveOptions(o: RingCoreOptions = {}): ResolvedOptions {
     waitLimitPeriods,
     fastLane: o.fastLane ?? true,
     memory: resolveMemory(o.memory),
-    memoryInfo: structuredClone(o.memory ?? {}),
+    memoryInfo: copyMemoryInfo(o.memory ?? {}),
     trace: o.trace ?? false,
     fault: o.fault ?? null,
+    port: { ...o.port },
+    sharedDma: o.sharedDma ?? false,
   };
 }

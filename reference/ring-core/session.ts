@@ -12,7 +12,7 @@ import { procRead, procWrite } from './memory.ts';
 import { fault as hasFault } from './card.ts';
 import { Card, PcmFile, isRunning, type Substream } from './card.ts';
 import { kerr } from './errors.ts';
-import { type ResolvedOptions } from './options.ts';
+import { copyCaps, copyMemoryInfo, type ResolvedOptions } from './options.ts';
 import { Runtime } from './runtime.ts';
 import { drop, stop, stopXrun, suspend } from './actions.ts';
 import { doHwFree } from './params.ts';
@@ -22,12 +22,15 @@ import { EPOLLERR, EPOLLNVAL } from './poll.ts';
 import { fail, fileOp, ok, unlink } from './ioctl.ts';
 import { u64 } from './u64.ts';
 import { inspect, type RuntimeView } from './inspect.ts';
-import { fastAdvance, fastWrite, foldAll } from './fast.ts';
+import { fastAdvance, fastRead, fastWrite, foldAll } from './fast.ts';
 
 export class RingCoreDevice implements PcmDevice {
   readonly info: DeviceInfo;
   private readonly card: Card;
   private readonly files = new Map<number, PcmFile>();
+  /** The open files of small descriptors by index, for the data path (a Map lookup costs as much
+   * as the rest of a small period's bookkeeping). Kept in step with `files`. */
+  private readonly byFd: (PcmFile | undefined)[] = [];
   /** Closed files still held by mappings, by the descriptor they had (newest last). */
   private readonly orphans = new Map<number, PcmFile[]>();
   private disposed = false;
@@ -39,10 +42,11 @@ export class RingCoreDevice implements PcmDevice {
       device: 'ring-core',
       kernel: null,
       follows: opts.follows,
-      streams: structuredClone(opts.streams),
+      // a copy per session, by hand: structuredClone cost more than a short conformance path
+      streams: Object.fromEntries(Object.entries(opts.streams).map(([d, c]) => [d, copyCaps(c)])),
       loopback: opts.loopback,
       virtualClock: true,
-      memory: structuredClone(opts.memoryInfo),
+      memory: copyMemoryInfo(opts.memoryInfo),
     };
   }
 
@@ -150,11 +154,13 @@ export class RingCoreDevice implements PcmDevice {
     s.file = file;
     s.fNonblock = true; // the open itself is O_NONBLOCK (spec pcm.open.ok)
     this.files.set(fd, file);
+    if (fd < 64) this.byFd[fd] = file;
     return ok();
   }
 
   private close(file: PcmFile): void {
     this.files.delete(file.fd);
+    if (this.byFd[file.fd] === file) this.byFd[file.fd] = undefined;
     file.open = false;
     if (!file.mapped) {
       this.release(file);
@@ -359,12 +365,12 @@ export class RingCoreDevice implements PcmDevice {
     rt.silenceStart = shift(rt.silenceStart);
   }
 
-  /** Data path for benchmarks: WRITEI of `data` (interleaved frames) without building an Outcome;
-   * on capture it reads `data.length` bytes' worth of frames instead. Returns the frames transferred
-   * or the errno. */
+  /** Data path for benchmarks: WRITEI of `data` (interleaved frames) without building an Outcome.
+   * Returns the frames transferred or the errno. (WRITEI on a capture file reads, as in the
+   * kernel; the frames read are not returned: use readFrames.) */
   writeFrames(fd: number, data: Uint8Array): number | string {
     if (this.disposed) throw new Error('ring-core: writeFrames on a disposed session');
-    const f = this.files.get(fd);
+    const f = this.byFd[fd] ?? this.files.get(fd);
     if (!f) return 'EBADF';
     if (this.card.opts.fastLane) {
       const r = fastWrite(f.sub, f, data);
@@ -377,13 +383,43 @@ export class RingCoreDevice implements PcmDevice {
     return r.ok ? Number(r.value) : r.errno;
   }
 
+  /** Data path for benchmarks: READI of `into.length` bytes' worth of frames into `into` (a capture
+   * file) without building an Outcome. Returns the frames read or the errno. */
+  readFrames(fd: number, into: Uint8Array): number | string {
+    if (this.disposed) throw new Error('ring-core: readFrames on a disposed session');
+    const f = this.byFd[fd] ?? this.files.get(fd);
+    if (!f) return 'EBADF';
+    if (this.card.opts.fastLane) {
+      const r = fastRead(f.sub, f, into);
+      if (r !== null) return r;
+    } else {
+      foldAll(this.card);
+    }
+    if (this.card.shutdown) return 'ENODEV';
+    const r = fileOp(f, { type: 'READI', fd, frames: into.length / f.sub.rt.frameBytes }, () => undefined);
+    if (!r.ok) return r.errno;
+    if (r.data) into.set(r.data);
+    return Number(r.value);
+  }
+
   /** Data path for benchmarks: ADVANCE without building an Outcome. */
   advance(fd: number, n: number): number {
     if (this.disposed) throw new Error('ring-core: advance on a disposed session');
-    const s = this.sub(fd);
+    const s = (this.byFd[fd] ?? this.files.get(fd))?.sub;
+    if (!s) throw new RangeError(`ring-core: descriptor ${fd} is not open`);
     if (this.card.opts.fastLane) return fastAdvance(s, frames(n));
     foldAll(this.card);
     return advance(s, frames(n));
+  }
+
+  /** The device's view of the live DMA buffer of the stream behind `fd` (runtime->dma_bytes of it;
+   * the same memory as an mmap of its data area shows unless the buffer needs syncing), or null
+   * without one. With `sharedDma` it lives in a SharedArrayBuffer, so another thread can be the
+   * device: it reads (playback) or writes (capture) the frames while this thread calls advance()
+   * with the frames it moved. */
+  dmaArea(fd: number): Uint8Array | null {
+    foldAll(this.card);
+    return this.sub(fd).rt.devView;
   }
 }
 

@@ -13,11 +13,17 @@ export const u32 = (x: bigint): bigint => BigInt.asUintN(32, x);
 /** ULONG_MAX: the "initialisation" argument of snd_pcm_playback_silence(). */
 export const ULONG_MAX = (1n << 64n) - 1n;
 
+/** boundary64's answers: sixty bigint doublings were the bulk of a HW_PARAMS. */
+const boundaries = new Map<number, bigint>();
+
 /** ring.boundary.64 — sound/core/pcm_native.c snd_pcm_hw_params(). */
 export function boundary64(bufferSize: number): bigint {
+  let b = boundaries.get(bufferSize);
+  if (b !== undefined) return b;
   const bs = BigInt(bufferSize);
-  let b = bs;
+  b = bs;
   while (b * 2n <= LONG_MAX - bs) b *= 2n;
+  if (boundaries.size < 4096) boundaries.set(bufferSize, b);
   return b;
 }
 

@@ -9,6 +9,9 @@ import { abstractKey } from '../../conformance/explore.ts';
 import { stringify } from '../../conformance/codec.ts';
 import { machineFor } from '../../conformance/model.ts';
 import { traverse } from '../../conformance/traverse.ts';
+import { pathEvents } from '../../conformance/generators.ts';
+import { initialContext } from '../../machines/pcm/context.ts';
+import { decide } from '../../machines/pcm/decide.ts';
 import { DEFAULT_CAPS } from '../../reference/ring-core/index.ts';
 
 type Snap = { context: PcmContext; value: unknown; status: string };
@@ -39,4 +42,28 @@ test('the linear traversal finds the same states and transitions as xstate/graph
     assert.deepEqual(mine, ref, k);
   }
   assert.ok(ours.nodes.size > 20, `${ours.nodes.size} states`);
+});
+
+test('a traversal over decide() finds the same states and transitions, in the same order, as over the XState machine', () => {
+  const machine = machineFor(2) as unknown as AnyStateMachine;
+  const caps = { PLAYBACK: DEFAULT_CAPS, CAPTURE: DEFAULT_CAPS };
+  const input2 = { caps, kernel: '7.2' as const, files: 2 as const };
+  const evs = (snap: Snap) => pathEvents(snap.context, caps).filter((c) => c.type !== 'MMAP' && c.type !== 'MUNMAP');
+  const opts = { expand: evs, key, maxStates: 600 };
+  const viaXstate = traverse<Snap, Command>(machine, input2, opts);
+  const ctx0 = initialContext(input2);
+  const viaDecide = traverse<Snap, Command>(machine, input2, {
+    ...opts,
+    initial: { context: ctx0, value: { fd0: 'CLOSED', fd1: 'CLOSED' }, status: 'active' },
+    step: (s, e) => {
+      const next = decide(s.context, e).next;
+      return { context: next, value: { fd0: next.streams[0]!.state, fd1: next.streams[1]!.state }, status: 'active' };
+    },
+  });
+  assert.deepEqual(viaDecide.order, viaXstate.order);
+  for (const [k, node] of viaXstate.nodes) {
+    assert.deepEqual(viaDecide.nodes.get(k)!.edges.map((e) => e.to), node.edges.map((e) => e.to), k);
+  }
+  assert.equal(viaDecide.failures.length, viaXstate.failures.length);
+  assert.ok(viaXstate.transitions > 10_000, `${viaXstate.transitions} transitions`);
 });
