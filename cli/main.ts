@@ -31,7 +31,7 @@ export function buildProgram(): Command {
     .option('--kernel-dir <dir>', 'kernel backend: boot this provisioned kernel (from `kernel setup --kernel-image … --modules …`)')
     .option('--cache <dir>', 'kernel backend: cache directory (default: $ALSA_SPEC_CACHE or ~/.cache/alsa-spec)')
     .option('--seed <n>', 'seed of the random sequences', int('--seed'), 1)
-    .option('--runs <n>', `random sequences per machine (default 200; on a kernel ${KERNEL_RANDOM_RUNS})`, int('--runs'), 200)
+    .option('--runs <n>', `random sequences per machine (on a kernel backend the default is ${KERNEL_RANDOM_RUNS})`, int('--runs'), 200)
     .option('--max-commands <n>', 'commands per random sequence', int('--max-commands'), 40)
     .option('--out <dir>', 'where results.json, pcm.dot, the transition table and the report go', 'out')
     .option('--only <id>', 'run only the tests whose id starts with this (e.g. full/paths/1/12)')

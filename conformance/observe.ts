@@ -105,7 +105,7 @@ const peekOf = (ctx: PcmContext, fd: number): PeekValue | null | undefined => {
 };
 
 /** The MOVED events that bring each stream to what its page shows after the step. */
-function after(ctx: PcmContext, pages: readonly (PeekValue | null | undefined)[], waited: boolean, how: 'irq' | 'wait'): Moved[] {
+function after(ctx: PcmContext, pages: readonly (PeekValue | null | undefined)[], waited: boolean, how: 'irq' | 'late' | 'wait'): Moved[] {
   const out: Moved[] = [];
   pages.forEach((p, fd) => {
     const s = ctx.streams[fd]!;
@@ -133,8 +133,11 @@ export function project(o: Outcome): Outcome {
 /** Finds model events that explain one step of a real-time backend. */
 export function explain(input: StepInput): Explained {
   const { ctx, cmd, backend, pages } = input;
-  const command: Command[] = cmd.type === 'ADVANCE' ? [] : [cmd];
-  const fd = 'fd' in cmd && cmd.type !== 'ADVANCE' ? cmd.fd : -1;
+  // ADVANCE is a wait: what a running stream did meanwhile is observed (MOVED); a stream that does
+  // not run must not move, and the model's own ADVANCE says so (device.advance.stopped, value 0).
+  const stopped = cmd.type === 'ADVANCE' && !(ctx.streams[cmd.fd] && isRunning(ctx.streams[cmd.fd]!));
+  const command: Command[] = cmd.type === 'ADVANCE' && !stopped ? [] : [cmd];
+  const fd = 'fd' in cmd && (cmd.type !== 'ADVANCE' || stopped) ? cmd.fd : -1;
   // What may have happened before the command, per stream.
   const options: Moved[][][] = ctx.streams.map((s, i) => {
     const opts: Moved[][] = [[]];
@@ -160,7 +163,7 @@ export function explain(input: StepInput): Explained {
       const nudge = (s.hwPtr + 1n) % s.boundary;
       if (!seen.has(nudge)) opts.push([moved(i, nudge, 'pointer')]);
     }
-    for (const x of seen) opts.push([moved(i, x, 'irq')]);
+    for (const x of seen) opts.push([moved(i, x, 'irq')], [moved(i, x, 'late')]);
     for (const b of boundaries) if (!seen.has(b)) opts.push([moved(i, b, 'irq')]);
     if (i === fd) {
       for (const x of seen) {
@@ -186,7 +189,7 @@ export function explain(input: StepInput): Explained {
       continue;
     }
     const waited = base.rules.some((r) => WAIT_RULES.has(r));
-    for (const how of waited ? (['irq', 'wait'] as const) : (['irq'] as const)) {
+    for (const how of waited ? (['irq', 'late', 'wait'] as const) : (['irq', 'late'] as const)) {
       const tail = after(base.ctx, pages, waited, how);
       let t: Trial;
       try {

@@ -143,7 +143,7 @@ const exec = async (device: PcmDevice, cmd: Command): Promise<Outcome> => {
  * runSequence on a device whose hardware runs on its own (device.advance.observed): each command
  * goes to the backend first; its answer and the pages after it decide which interleaving of the
  * observed device progress the model takes (observe.ts). ADVANCE waits on the device and gives
- * the model only what was observed.
+ * the model only what was observed (and, on a stream that does not run, the ADVANCE itself).
  */
 async function runRealTime(model: Model, device: PcmDevice, commands: readonly Command[]): Promise<RunResult> {
   const result: RunResult = {

@@ -8,6 +8,7 @@ import { allEdges, twoFileEdges } from '../machines/pcm/decide.ts';
 import { canonical, describe, stringify } from './codec.ts';
 import { runDataTests } from './data.ts';
 import { planPathsCached } from './explore.ts';
+import { unreachableRules } from '../machines/pcm/reach.ts';
 import type { PathGeometry } from './generators.ts';
 import { Model, modelInput } from './model.ts';
 import { commandsArg, randomRun } from './random.ts';
@@ -183,6 +184,19 @@ export async function runPcmSuite(backend: PcmBackend, opts: SuiteOptions): Prom
       run.tests.push(t.result);
       for (const r of t.result.rules as RuleId[]) (t.result.status === 'PASS' ? run.passedRules : t.result.status === 'UNSUPPORTED' ? run.unsupportedRules : run.failedRules).add(r);
     }
+  }
+  // What the device's capabilities rule out is UNSUPPORTED on it, with the reason, not UNCOVERED.
+  const unreachable = opts.only ? [] : unreachableRules({ caps: info.streams, ...(info.memory ? { memory: info.memory } : {}) }, both ? [1, 2] : [1])
+    .filter((r) => !run.passedRules.has(r) && !run.failedRules.has(r));
+  if (unreachable.length) {
+    run.tests.push({
+      id: 'paths/unreachable',
+      title: "the rules no path can reach on this device's capabilities",
+      rules: unreachable,
+      status: 'UNSUPPORTED',
+      reason: `every edge of these rules needs a capability the device lacks (INFO_PAUSE, INFO_RESUME, INFO_MMAP, a missing direction, buffers that need syncing) or is behind a refusal it always gets (machines/pcm/reach.ts)${both ? '' : ', or belongs to the two-file machine, which is not run on a device with one direction'}: ${unreachable.join(', ')}`,
+    });
+    for (const r of unreachable) run.unsupportedRules.add(r);
   }
   return run;
 }

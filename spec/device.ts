@@ -101,12 +101,13 @@ export type DeviceCommand =
   /** The card is unplugged (snd_card_disconnect). */
   | { type: 'DISCONNECT' }
   /** What a real device was seen to do (device.advance.observed): `irq`, its period interrupts
-   * ran up to `hw_ptr`; `pointer`, its DMA position is there for the next hwsync; `wait`, the
-   * waits of the command just taken ended with hw_ptr there. Only the model takes it: the
+   * ran up to `hw_ptr`; `late`, one interrupt came late and found the position at `hw_ptr` (the
+   * boundaries on the way had none of their own); `pointer`, its DMA position is there for the
+   * next hwsync; `wait`, the waits of the command just taken ended with hw_ptr there. Only the model takes it: the
    * conformance runner sends it when a backend's clock is not virtual. */
   | { type: 'MOVED'; fd: Fd; hw_ptr: bigint; how: MoveKind };
 
-export type MoveKind = 'irq' | 'pointer' | 'wait';
+export type MoveKind = 'irq' | 'late' | 'pointer' | 'wait';
 
 /**
  * The test pattern a backend writes when WRITEI/WRITE/… carry no data: byte `b` of the `n`-th frame

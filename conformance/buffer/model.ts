@@ -57,3 +57,16 @@ export function bufferEdgeIds(): string[] {
   }
   return [...new Set(ids)].sort();
 }
+
+/** Every edge of the machine with the rules its meta names (ids as bufferEdgeIds has them). */
+export function bufferEdgeRules(): Map<string, RuleId[]> {
+  type Def = { meta?: { rules?: RuleId[] } };
+  const out = new Map<string, RuleId[]>();
+  for (const [name, node] of Object.entries(bufferMachine.root.states)) {
+    for (const [event, defs] of node.transitions as Map<string, Def[]>) {
+      defs.forEach((d, k) => out.set(`${name}:${event === '' ? 'always' : event}#${k}`, [...(d.meta?.rules ?? [])]));
+    }
+    (node as unknown as { always?: Def[] }).always?.forEach((d, k) => out.set(`${name}:always#${k}`, [...(d.meta?.rules ?? [])]));
+  }
+  return out;
+}

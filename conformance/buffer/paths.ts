@@ -23,6 +23,9 @@ export interface BufferPlan {
   states: number;
   transitions: number;
   edges: Set<string>;
+  /** Every edge the exploration saw (the probe's included), and whether it saw every state. */
+  reachable: Set<string>;
+  complete: boolean;
 }
 
 export function planBufferPaths(input: BufferMachineInput, maxStates = 3000): BufferPlan {
@@ -87,5 +90,5 @@ export function planBufferPaths(input: BufferMachineInput, maxStates = 3000): Bu
     texts.push(t);
     paths.push([...p, look]);
   }
-  return { paths, states: reach.size, transitions, edges: covered };
+  return { paths, states: reach.size, transitions, edges: covered, reachable: new Set([...start.probe.edges, ...seen]), complete: reach.size < maxStates };
 }

@@ -4,13 +4,14 @@
 // merges its rules and coverage.
 import fc from 'fast-check';
 import type { StreamDir } from '../../spec/abi/states.ts';
-import type { PcmBackend } from '../../spec/device.ts';
+import { resolveMemory, type PcmBackend } from '../../spec/device.ts';
 import type { RuleId } from '../../spec/rules.generated.ts';
 import type { TestResult, TestStatus } from '../../reports/results.ts';
 import type { BufferEvent } from '../../machines/buffer/index.ts';
 import { describe } from '../codec.ts';
 import { commandsArg } from '../random.ts';
 import type { SuiteRun } from '../suite.ts';
+import { bufferEdgeRules } from './model.ts';
 import { planBufferPaths } from './paths.ts';
 import { runBufferSequence, type BufferRunResult } from './runner.ts';
 import { bufferEventArbitrary } from './vocabulary.ts';
@@ -123,6 +124,22 @@ export async function runBufferSuite(backend: PcmBackend, opts: BufferSuiteOptio
       });
     } else {
       run.tests.push({ id, title, rules: [...covered].sort(), status: 'PASS', replay: replayOnly(id) });
+    }
+  }
+  // What this driver's buffer setup rules out (another setup's preallocation, proc files a driver
+  // without a maximum does not have): UNSUPPORTED here rather than UNCOVERED.
+  if (!opts.only && plan.complete) {
+    const carriers = new Map<RuleId, boolean>();
+    for (const [edge, rules] of bufferEdgeRules()) for (const r of rules) carriers.set(r, (carriers.get(r) ?? false) || plan.reachable.has(edge));
+    const ruledOut = [...carriers].filter(([r, seen]) => !seen && !run.passedRules.has(r) && !run.failedRules.has(r)).map(([r]) => r).sort();
+    if (ruledOut.length) {
+      const m = resolveMemory(info.memory).buffers[opts.dir];
+      const setup = `${m.managed ? 'managed' : 'not managed'} ${m.type}, size ${m.size}, max ${m.max}`;
+      run.tests.push({
+        id: `${prefix}/unreachable`, title: "the buffer rules this driver's setup rules out", rules: ruledOut, status: 'UNSUPPORTED',
+        reason: `the buffer machine explored from ${info.device}'s ${opts.dir.toLowerCase()} setup (${setup}; all ${plan.states} states, the suite's commands) takes no edge of these rules`,
+      } as TestResult);
+      for (const r of ruledOut) run.unsupportedRules.add(r);
     }
   }
   if (!inspected && ran > 0) {

@@ -30,7 +30,7 @@ const PEER_RULES: readonly RuleId[] = ['pcm.group.all-or-nothing'];
 const FIXED_WITH_ONE_FILE: Readonly<Record<string, boolean>> = {
   isLinked: false, isDirectionHeld: false, isLinkTargetLinked: false, isLinkToSelf: true, isLinkTargetOpen: true, isLinkTargetSameState: true,
 };
-const IMPLIED_BY_STATE: Partial<Record<RegionState, Readonly<Record<string, boolean>>>> = { PAUSED: { hasPauseInfo: true } };
+export const IMPLIED_BY_STATE: Partial<Record<RegionState, Readonly<Record<string, boolean>>>> = { PAUSED: { hasPauseInfo: true } };
 
 /** The edge with its fixed premises resolved: null when one of them can never hold. */
 function resolveFixed(e: Edge, files: 1 | 2, state: RegionState): Edge | null {

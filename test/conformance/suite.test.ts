@@ -8,6 +8,7 @@ import { parse } from '../../conformance/codec.ts';
 import { Model, modelInput } from '../../conformance/model.ts';
 import { runSequence } from '../../conformance/session.ts';
 import { ruleStatus, runPcmSuite, type SuiteRun } from '../../conformance/suite.ts';
+import { unreachableRules } from '../../machines/pcm/reach.ts';
 import { RING_FAULTS, type RingFault } from '../../reference/ring-core/index.ts';
 import type { Command } from '../../spec/device.ts';
 
@@ -34,7 +35,28 @@ test('every PCM rule is exercised by a passing test on the ring core (buffer and
 test('the UNSUPPORTED tests are the ones a device without loopback or pause cannot run, each with its reason', () => {
   const unsupported = Object.values(runs).flatMap((r) => r.tests.filter((t) => t.status === 'UNSUPPORTED'));
   assert.ok(unsupported.length > 0);
-  for (const t of unsupported) assert.match(t.reason ?? '', /no loopback|has no PAUSE|has no/);
+  for (const t of unsupported) assert.match(t.reason ?? '', /no loopback|has no PAUSE|has no|needs a capability the device lacks/);
+});
+
+test("the rules a device's capabilities rule out are never exercised on it, and are reported UNSUPPORTED", async () => {
+  for (const [p, run] of Object.entries(runs)) {
+    const d = await pcmProfile(p).open();
+    const both = d.info.streams.PLAYBACK !== undefined && d.info.streams.CAPTURE !== undefined;
+    const ruledOut = unreachableRules({ caps: d.info.streams, ...(d.info.memory ? { memory: d.info.memory } : {}) }, both ? [1, 2] : [1]);
+    await d.dispose();
+    assert.ok(ruledOut.length > 0, p);
+    // Soundness: a rule the analysis rules out that a passing step reached would be a wrong answer.
+    assert.deepEqual(ruledOut.filter((r) => run.passedRules.has(r) || run.failedRules.has(r)), [], p);
+    const t = run.tests.find((x) => x.id === 'paths/unreachable');
+    assert.deepEqual(t?.rules, ruledOut, p);
+    assert.equal(t?.status, 'UNSUPPORTED');
+  }
+  // The profile without PAUSE, RESUME or capture: exactly what the kernel's checks rule out.
+  const d = await pcmProfile('basic').open();
+  const basic = unreachableRules({ caps: d.info.streams });
+  await d.dispose();
+  for (const r of ['pcm.pause.push', 'pcm.pause.release', 'pcm.pause.bad-state', 'harness.wait.signal', 'pcm.resume.ok'] as const) assert.ok(basic.includes(r), r);
+  for (const r of ['pcm.pause.no-support', 'pcm.resume.no-support', 'pcm.open.no-device', 'pcm.mmap-data.no-mmap'] as const) assert.ok(!basic.includes(r), r);
 });
 
 for (const fault of Object.keys(RING_FAULTS) as (keyof typeof RING_FAULTS)[]) {

@@ -88,7 +88,8 @@ export const DISCONNECT: OpSpec<'DISCONNECT'> = {
 /**
  * device.advance.observed — what a real device was seen to do. `irq`: its interrupts ran up to
  * `hw_ptr` (one at each period boundary on the way, snd_pcm_period_elapsed() with the last one at
- * the observed position, which a clock-driven driver puts past the boundary); `pointer`: the DMA
+ * the observed position, which a clock-driven driver puts past the boundary); `late`: one
+ * interrupt, late, at the observed position (the boundaries before it had none); `pointer`: the DMA
  * position the next hwsync reads; `wait`: the waits of the command just taken ended with hw_ptr
  * there — device time the harness cannot see, so the model's own period-by-period wait is
  * replaced by the observed end.
@@ -124,6 +125,16 @@ export const MOVED: OpSpec<'MOVED'> = {
     if (ev.how === 'pointer') {
       if (distance >= buf) throw new ModelError(`a hwsync cannot see hw_ptr ${target}: ${distance} frames past ${s.hwPtr}, a buffer or more`);
       s.pos = target % buf;
+      return ok(ctx);
+    }
+    if (ev.how === 'late') {
+      // One snd_pcm_period_elapsed() that reads the position once: the boundaries it passed had
+      // no interrupt of their own (a timer that fired late, a vCPU that was not running).
+      if (distance >= buf) throw new ModelError(`one interrupt cannot see hw_ptr ${target}: ${distance} frames past ${s.hwPtr}, a buffer or more`);
+      if (distance === 0n) return ok(ctx);
+      s.pos = target % buf;
+      note(ctx, 'device.advance.running');
+      update(ctx, i, true);
       return ok(ctx);
     }
     if (distance === 0n) return ok(ctx);

@@ -39,8 +39,9 @@ function probeCaps(dev: GuestDevice): Partial<Record<StreamDir, HwCaps>> {
 const MAX_ALLOC = '/sys/module/snd_pcm/parameters/max_alloc_per_card';
 /** The card limit set for snd-dummy and snd-aloop, whose buffers are allocated on demand: small, so
  * that a second 64 KiB buffer meets ENOMEM (buffer.hw-params.enomem), as the ring core's dummy
- * profile has it. HDA's preallocation is charged at probe, before the agent runs: left alone. */
-const SMALL_CARD_LIMIT = 60 * 1024;
+ * profile has it, while two 32 KiB buffers (the data tests' loopback on a real device) fit.
+ * HDA's preallocation is charged at probe, before the agent runs: left alone. */
+const SMALL_CARD_LIMIT = 96 * 1024;
 
 /** How the driver sets up its buffers (snd_pcm_set_managed_buffer_all() in dummy.c with
  * fake_buffer=0, aloop.c, hda/common/controller.c), with the preallocation and maximum the proc
