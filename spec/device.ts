@@ -75,8 +75,9 @@ export type FileCommand =
   | { type: 'LINK'; fd: Fd; other: Fd }
   | { type: 'UNLINK'; fd: Fd }
   | { type: 'POLL'; fd: Fd }
-  /** mmap(2) of one area. For DATA, `bytes` defaults to the whole buffer; `prot` to read+write. */
-  | { type: 'MMAP'; fd: Fd; area: MmapArea; bytes?: number; offset?: number; prot?: 'R' | 'W' | 'RW' }
+  /** mmap(2) of one area. For DATA, `bytes` defaults to the whole buffer; `prot` to read+write
+   * (`NONE`: PROT_NONE). */
+  | { type: 'MMAP'; fd: Fd; area: MmapArea; bytes?: number; offset?: number; prot?: 'R' | 'W' | 'RW' | 'NONE' }
   | { type: 'MUNMAP'; fd: Fd; area: MmapArea }
   /** An ioctl the seam does not name, with a zeroed argument: `request` must be a number the PCM
    * core does not handle (pcm.ioctl.unknown). */

@@ -139,7 +139,7 @@ export const PREMISES = {
   /** The MMAP protection suits the direction — pcm.mmap-data.prot, snd_pcm_mmap_data(). */
   isMmapProtOk: (ctx, i, ev) => {
     const prot = (field(ev, 'prot') as string | undefined) ?? 'RW';
-    return ctx.streams[i]!.dir === 'PLAYBACK' ? prot.length > 0 : prot.includes('R');
+    return ctx.streams[i]!.dir === 'PLAYBACK' ? prot !== 'NONE' : prot.includes('R');
   },
   /** The data mapping lies within PAGE_ALIGN(dma_bytes) — pcm.mmap-data.size. */
   isMmapDataSizeOk: (ctx, i, ev) => {

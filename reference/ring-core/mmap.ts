@@ -16,7 +16,7 @@ export interface MmapArgs {
   area: MmapArea;
   bytes?: number;
   offset?: number;
-  prot?: 'R' | 'W' | 'RW';
+  prot?: 'R' | 'W' | 'RW' | 'NONE';
 }
 
 /** Which area an offset selects (the data area unless it is one of the magic offsets). */
@@ -32,7 +32,7 @@ export function mmapCheck(file: PcmFile, a: MmapArgs): KErr | MmapArea {
   const s = file.sub;
   const rt = s.rt;
   const prot = a.prot ?? 'RW';
-  const read = prot !== 'W';
+  const read = prot === 'R' || prot === 'RW';
   const offset = a.offset ?? 0;
   const dataDefault = rt.dmaBytes > 0 ? pageAlign(rt.dmaBytes) : PAGE_SIZE;
   const bytes = a.bytes ?? (a.area === 'DATA' ? dataDefault : PAGE_SIZE);
@@ -52,8 +52,8 @@ export function mmapCheck(file: PcmFile, a: MmapArgs): KErr | MmapArea {
     if (!read || size !== PAGE_SIZE) return kerr('EINVAL', 'pcm.mmap-page.size');
     return 'CONTROL';
   }
-  // snd_pcm_mmap_data(): playback needs read or write access (every prot has one), capture read
-  if (!s.playback && !read) return kerr('EINVAL', 'pcm.mmap-data.prot');
+  // snd_pcm_mmap_data(): playback needs read or write access, capture read
+  if (s.playback ? prot === 'NONE' : !read) return kerr('EINVAL', 'pcm.mmap-data.prot');
   if (rt.state === 'OPEN') return kerr('EBADFD', 'pcm.mmap-data.open');
   if (!(rt.info & INFO.MMAP)) return kerr('ENXIO', 'pcm.mmap-data.no-mmap');
   if (rt.access === 'RW_INTERLEAVED' || rt.access === 'RW_NONINTERLEAVED') return kerr('EINVAL', 'pcm.mmap-data.rw-access');

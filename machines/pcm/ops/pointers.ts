@@ -48,7 +48,7 @@ export const STATUS: OpSpec<'STATUS'> = {
       outcomes: [{ to: 'RUNNING' }, { to: 'XRUN', rules: ['ring.update.state', 'ring.xrun.detect'] }],
     },
     {
-      in: ['RUNNING'], run: true, rules: ['pcm.status.ok', 'ring.avail-max.track', 'ring.avail.capture', 'ring.update.hw-ptr'],
+      in: ['RUNNING'], if: ['!isPlayback'], run: true, rules: ['pcm.status.ok', 'ring.avail-max.track', 'ring.avail.capture', 'ring.update.hw-ptr'],
       outcomes: [{ to: 'RUNNING' }, { to: 'XRUN', rules: ['ring.update.state', 'ring.xrun.detect'] }],
     },
     {
@@ -56,7 +56,7 @@ export const STATUS: OpSpec<'STATUS'> = {
       outcomes: [{ to: 'DRAINING' }, { to: 'SETUP', rules: ['ring.update.state', 'ring.drain.complete'] }],
     },
     { in: ['SETUP', 'PREPARED', 'XRUN', 'PAUSED', 'SUSPENDED'], if: ['isPlayback'], run: true, rules: ['pcm.status.ok', 'ring.avail-max.track', 'ring.avail.playback'] },
-    { in: ['SETUP', 'PREPARED', 'XRUN', 'DRAINING', 'PAUSED', 'SUSPENDED'], run: true, rules: ['pcm.status.ok', 'ring.avail-max.track', 'ring.avail.capture'] },
+    { in: ['SETUP', 'PREPARED', 'XRUN', 'DRAINING', 'PAUSED', 'SUSPENDED'], if: ['!isPlayback'], run: true, rules: ['pcm.status.ok', 'ring.avail-max.track', 'ring.avail.capture'] },
   ],
   effect(ctx, i) {
     const s = ctx.streams[i]!;

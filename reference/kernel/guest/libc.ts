@@ -23,7 +23,7 @@ const c_timer_delete = lc.func('int timer_delete(void *timer)');
 
 export const O_RDWR = 0o2, O_NONBLOCK = 0o4000, O_CLOEXEC = 0o2000000;
 export const F_GETFL = 3, F_SETFL = 4;
-export const PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1;
+export const PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1;
 export const POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLNVAL = 0x20;
 /** Every event bit: poll(2) passes on only those asked for, besides POLLERR and POLLHUP (not
  * POLLNVAL, which a disconnected card's poll answers with EPOLLERR). */

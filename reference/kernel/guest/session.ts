@@ -321,8 +321,8 @@ export class Session {
     return { ok: true };
   }
 
-  private mmap(f: File, area: MmapArea, bytes?: number, offset?: number, prot?: 'R' | 'W' | 'RW'): Outcome {
-    const p = prot === 'R' ? libc.PROT_READ : prot === 'W' ? libc.PROT_WRITE : libc.PROT_READ | libc.PROT_WRITE;
+  private mmap(f: File, area: MmapArea, bytes?: number, offset?: number, prot?: 'R' | 'W' | 'RW' | 'NONE'): Outcome {
+    const p = prot === 'NONE' ? libc.PROT_NONE : prot === 'R' ? libc.PROT_READ : prot === 'W' ? libc.PROT_WRITE : libc.PROT_READ | libc.PROT_WRITE;
     const len = bytes ?? (area === 'DATA' ? (f.hw ? f.hw.buffer_size * this.frameBytes(f) : PAGE_SIZE) : PAGE_SIZE);
     const base = area === 'DATA' ? 0 : area === 'STATUS' ? MMAP_OFFSET.STATUS_NEW : MMAP_OFFSET.CONTROL_NEW;
     const r = libc.mmap(f.kfd, len, p, base + (offset ?? 0));
