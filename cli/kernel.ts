@@ -2,7 +2,7 @@
 // run directly (`tsx cli/kernel.ts setup`) this file is a CLI of its own.
 import { Command, Option } from 'commander';
 import { pathToFileURL } from 'node:url';
-import { KERNEL_VERSIONS, SetupError, kernelSetup, type KernelVersion } from '../reference/kernel/setup.ts';
+import { KERNEL_VERSIONS, SetupError, kernelSetup, kernelSources, type KernelVersion } from '../reference/kernel/setup.ts';
 
 export function registerKernelCommands(program: Command): Command {
   const kernel = program.command('kernel').description('the real-kernel backend: Debian kernels in QEMU');
@@ -27,6 +27,23 @@ export function registerKernelCommands(program: Command): Command {
       } catch (e) {
         if (e instanceof SetupError) {
           console.error(`kernel setup failed: ${e.message}`);
+          process.exitCode = 1;
+          return;
+        }
+        throw e;
+      }
+    });
+  kernel
+    .command('sources')
+    .description("unpack the cited parts of Debian's kernel sources (sound/, headers, rvgen) for the ABI and rvgen tests (idempotent)")
+    .addOption(new Option('--kernel <version>', 'only this kernel').choices([...KERNEL_VERSIONS]))
+    .option('--cache <dir>', 'cache directory (default: $ALSA_SPEC_CACHE or ~/.cache/alsa-spec)')
+    .action((o: { kernel?: KernelVersion; cache?: string }) => {
+      try {
+        for (const k of o.kernel ? [o.kernel] : KERNEL_VERSIONS) console.log(`${k}\t${kernelSources(k, o.cache ? { cacheDir: o.cache } : {})}`);
+      } catch (e) {
+        if (e instanceof SetupError) {
+          console.error(`kernel sources failed: ${e.message}`);
           process.exitCode = 1;
           return;
         }

@@ -253,3 +253,58 @@ function buildCustom(image: string, modules: string, root: string, log: (m: stri
   p.seconds = (Date.now() - t0) / 1000;
   return p;
 }
+
+/** The parts of Debian's `linux-source-<ver>` the spec cites and the tests read: the sound core and
+ * drivers, their headers, Documentation/sound, the ALSA selftests and the runtime-verification
+ * tools (rvgen). */
+const SOURCE_PARTS = [
+  'sound', 'include/sound', 'include/uapi/sound', 'Documentation/sound', 'tools/testing/selftests/alsa',
+  'tools/verification', 'kernel/trace/rv', 'Documentation/trace/rv',
+];
+
+/** Where `kernelSources` unpacks a kernel's sources. */
+export const sourcesDir = (kernel: KernelVersion, cacheDir?: string): string => join(cacheRoot(cacheDir), 'kernel-source', `linux-${kernel}`);
+
+/**
+ * `alsa-spec kernel sources`: unpacks the cited parts of Debian's linux-source-<ver> package into
+ * <cache>/kernel-source/linux-<ver> (the ABI test compiles the uapi and compat structs from it, the
+ * rvgen test runs the kernel's rvgen). Fetched like the kernels, through a private sources list and
+ * the machine's own mirror; idempotent.
+ */
+export function kernelSources(kernel: KernelVersion, opts: { cacheDir?: string; log?: (m: string) => void } = {}): string {
+  const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const root = cacheRoot(opts.cacheDir);
+  const dest = sourcesDir(kernel, opts.cacheDir);
+  if (existsSync(join(dest, 'sound', 'core'))) return dest;
+  if (!which('apt-get') || !which('dpkg-deb') || !which('tar')) throw new SetupError('apt-get, dpkg-deb and tar are needed to fetch Debian\'s kernel sources');
+  if (process.getuid?.() !== 0) throw new SetupError(`the kernel ${kernel} sources are not unpacked and apt-get download needs root here: run \`sudo alsa-spec kernel sources\` once`);
+  const mirror = debianMirror();
+  const apt = new PrivateApt(root, SUITE[kernel], mirror);
+  const t0 = Date.now();
+  const work = mkdtempSync(join(root, 'kernel', `.source-${kernel}-`));
+  try {
+    log(`kernel ${kernel} sources: apt-get update (${apt.suite}, private sources list)`);
+    try {
+      apt.update();
+      apt.download([`linux-source-${kernel}`], work);
+    } catch (e) {
+      throw new SetupError(`kernel ${kernel} sources: apt-get failed: ${(e as Error).message}\nWhat to do: check that this machine reaches the Debian mirror of its apt configuration (${mirror}, suite ${apt.suite}), then run \`alsa-spec kernel sources\` again.`);
+    }
+    const deb = readdirSync(work).find((f) => f.startsWith(`linux-source-${kernel}_`) && f.endsWith('.deb'));
+    if (!deb) throw new SetupError(`kernel ${kernel} sources: apt-get download left no linux-source-${kernel} package`);
+    log(`kernel ${kernel} sources: unpacking ${SOURCE_PARTS.join(', ')} from ${deb}`);
+    run('dpkg-deb', ['-x', join(work, deb), join(work, 'x')]);
+    const tarball = join(work, 'x', 'usr', 'src', `linux-source-${kernel}.tar.xz`);
+    if (!existsSync(tarball)) throw new SetupError(`kernel ${kernel} sources: ${deb} holds no usr/src/linux-source-${kernel}.tar.xz`);
+    const top = `linux-source-${kernel}`;
+    execFileSync('tar', ['-xf', tarball, '-C', work, '--wildcards', ...SOURCE_PARTS.map((p) => `${top}/${p}/*`)]);
+    if (!existsSync(join(work, top, 'sound', 'core'))) throw new SetupError(`kernel ${kernel} sources: no sound/core in ${deb}`);
+    rmSync(dest, { recursive: true, force: true });
+    mkdirSync(dirname(dest), { recursive: true });
+    execFileSync('cp', ['-a', join(work, top), dest]);
+    log(`kernel ${kernel} sources: ${dest} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    return dest;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

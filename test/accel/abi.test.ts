@@ -55,7 +55,7 @@ describe('compress ABI', () => {
   });
 
   test('gcc agrees with the layouts and ioctl numbers for the 7.2 uapi headers', (t) => {
-    if (!existsSync(header('7.2')) || !hasGcc) return t.skip('7.2 headers or gcc not present (shared/tools/kernel-source.sh unpacks them)');
+    if (!existsSync(header('7.2')) || !hasGcc) return t.skip('7.2 headers or gcc not present (`alsa-spec kernel sources` unpacks them)');
     const dir = mkdtempSync(join(tmpdir(), 'accel-abi-'));
     try {
       mkdirSync(join(dir, 'sound'));
@@ -91,7 +91,7 @@ describe('compress ABI', () => {
   });
 
   test('Linux 6.1 has no accel API in its uapi header', (t) => {
-    if (!existsSync(header('6.1'))) return t.skip('6.1 headers not present');
+    if (!existsSync(header('6.1'))) return t.skip('6.1 headers not present (`alsa-spec kernel sources` unpacks them)');
     const h = readFileSync(header('6.1'), 'utf8');
     assert.ok(!h.includes('SND_COMPRESS_ACCEL') && !h.includes('TASK_CREATE'));
     assert.match(h, /SNDRV_COMPRESS_VERSION SNDRV_PROTOCOL_VERSION\(0, 2, 0\)/);

@@ -86,7 +86,7 @@ describe('spec/abi against gcc and the uapi header', () => {
   it('every struct size, field offset and ioctl number in spec/abi matches what gcc computes', { skip: skip ?? false }, () => {
     const hasSync = /unsigned char sync\[16\]/.test(readFileSync(header!, 'utf8'));
     const compat = header === SRC_HEADER ? compatStructs() : null;
-    if (!compat) console.log('# SYNC_PTR32 not checked: its structs are kernel-internal, read from the unpacked 7.2 source (shared/tools/kernel-source.sh), which this run does not use');
+    if (!compat) console.log('# SYNC_PTR32 not checked: its structs are kernel-internal, read from the unpacked 7.2 source (`alsa-spec kernel sources`), which this run does not have');
     const dir = mkdtempSync(join(tmpdir(), 'alsa-spec-abi-'));
     try {
       writeFileSync(join(dir, 'abi.c'), cProgram(header!, compat, hasSync));

@@ -2,14 +2,27 @@
 // provisioned, and the message a user who cannot provision gets.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { findProvisioned, moduleDepends } from '../../reference/kernel/setup.ts';
+import { findProvisioned, kernelSources, moduleDepends, sourcesDir } from '../../reference/kernel/setup.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+describe('kernel sources', () => {
+  it('unpacks the cited parts of a kernel once, and says when it is there (idempotent, no download)', (t) => {
+    const dir = sourcesDir('7.2');
+    if (!existsSync(join(dir, 'sound', 'core'))) return t.skip(`the 7.2 sources are not unpacked (${dir}): \`alsa-spec kernel sources\` does it`);
+    const t0 = Date.now();
+    assert.equal(kernelSources('7.2', { log: () => assert.fail('an unpacked kernel is not fetched again') }), dir);
+    assert.ok(Date.now() - t0 < 1000);
+    for (const f of ['sound/core/pcm_native.c', 'sound/core/pcm_lib.c', 'sound/core/pcm_memory.c', 'include/uapi/sound/asound.h', 'tools/verification/rvgen']) {
+      assert.ok(existsSync(join(dir, f)), f);
+    }
+  });
+});
 
 describe('kernel setup', () => {
   it("reads a module's dependencies from its .modinfo depends= entry, dashes as underscores", () => {

@@ -86,7 +86,7 @@ test('a parallel machine gives one automaton per region; nested states are flatt
 
 test("the kernel's rvgen accepts every automaton and reads it as written", (t) => {
   if (!existsSync(join(RVGEN, 'rvgen', 'automata.py'))) {
-    t.skip(`rvgen not found at ${RVGEN}: unpack the kernel source with shared/tools/kernel-source.sh 7.2`);
+    t.skip(`rvgen not found at ${RVGEN}: unpack it with alsa-spec kernel sources --kernel 7.2`);
     return;
   }
   const py = findPython();
