@@ -140,20 +140,8 @@ export async function check(opts: CheckOptions): Promise<number> {
   }
   // The accel machine and the reference accelerator (spec/accel), alongside.
   const accel = await accelPart(opts, () => referenceAccelBackend());
-  const rules = allRules(runs, accel.rules);
-  const results = toResults({
-    backend: 'ring-core',
-    kernel: null,
-    device: { name: 'ring-core', profiles: opts.profiles },
-    runs,
-    rules,
-    seed: opts.seed,
-    startedAt,
-    durationMs: 0,
-    extraTests: accel.tests,
-    edgeTotals: { [BUFFER_MACHINE_ID]: bufferEdgeIds().length, [SYNC_MACHINE_ID]: syncEdgeIds().length },
-  });
-  return finish(opts, t0, results, runs, rules, `backend ring-core (profiles ${opts.profiles.join(', ')})`);
+  const device = { name: 'ring-core', profiles: opts.profiles };
+  return finish(opts, t0, { backend: 'ring-core', kernel: null, device, startedAt }, runs, accel, `backend ring-core (profiles ${opts.profiles.join(', ')})`);
 }
 
 /** The accel suite on `backend` (unless --only names another suite): its tests and rule statuses. */
@@ -224,29 +212,24 @@ async function checkKernel(opts: CheckOptions): Promise<number> {
   }
   const image = existsSync(vmInfo.probe) ? new Uint8Array(readFileSync(vmInfo.probe)) : null;
   const accel = await accelPart(opts, () => kernelAccelBackend(`kernel-${kernel}`, vmInfo.release, image));
-  const rules = allRules(runs, accel.rules);
-  const results: Results = toResults({
-    backend: 'kernel',
-    kernel: vmInfo.release,
-    device: {
-      name: device, kernel, release: vmInfo.release, bootMs: vmInfo.bootMs, caps: info.streams, loopback: info.loopback,
-      ...(info.memory ? { memory: info.memory } : {}), geometry: REAL_TIME_GEOMETRY,
-    },
-    runs,
-    rules,
-    seed: opts.seed,
-    startedAt,
-    durationMs: 0,
-    extraTests: accel.tests,
-    edgeTotals: { [BUFFER_MACHINE_ID]: bufferEdgeIds().length, [SYNC_MACHINE_ID]: syncEdgeIds().length },
-  });
-  return finish(opts, t0, results, runs, rules, `backend kernel (Linux ${vmInfo.release}, ${device})`);
+  const shown = {
+    name: device, kernel, release: vmInfo.release, bootMs: vmInfo.bootMs, caps: info.streams, loopback: info.loopback,
+    ...(info.memory ? { memory: info.memory } : {}), geometry: REAL_TIME_GEOMETRY,
+  };
+  return finish(opts, t0, { backend: 'kernel', kernel: vmInfo.release, device: shown, startedAt }, runs, accel, `backend kernel (Linux ${vmInfo.release}, ${device})`);
 }
 
-/** Writes results.json, the machine's DOT and table, the report; prints the summary; the exit code. */
+/** Merges the runs and the accel part into results; writes results.json, the machine's DOT and
+ * table, the report; prints the summary; the exit code. */
 async function finish(
-  opts: CheckOptions, t0: number, results: Results, runs: { profile: string; run: SuiteRun }[], rules: Record<string, RuleStatus>, what: string,
+  opts: CheckOptions, t0: number, run: { backend: string; kernel: string | null; device: Record<string, unknown>; startedAt: string },
+  runs: { profile: string; run: SuiteRun }[], accel: { tests: TestResult[]; rules: Map<string, RuleStatus> }, what: string,
 ): Promise<number> {
+  const rules = allRules(runs, accel.rules);
+  const results: Results = toResults({
+    ...run, runs, rules, seed: opts.seed, durationMs: 0, extraTests: accel.tests,
+    edgeTotals: { [BUFFER_MACHINE_ID]: bufferEdgeIds().length, [SYNC_MACHINE_ID]: syncEdgeIds().length },
+  });
   const checkMs = Math.round(performance.now() - t0);
   results.durationMs = checkMs;
 
