@@ -119,19 +119,25 @@ export async function runSequence(
         divergence = diffPeek(fd, modelPeek(model, fd), bp.ok ? bp.peek : undefined);
       }
     }
-    for (const r of m.rules) {
-      result.rules.add(r);
-      (divergence ? result.failedRules : result.passedRules).add(r);
-    }
-    result.edges.push(...m.edges);
-    result.transitions.push(...m.transitions);
-    result.states.push(...m.regions);
+    recordStep(result, m.rules, m, divergence);
     if (divergence) {
       rec.divergence = divergence;
       return { ...result, status: 'FAIL', message: `step ${k} ${cmd.type}: ${divergence}` };
     }
   }
   return result;
+}
+
+/** Records a compared step on `result`: its rules (among the passed, or the failed when the step
+ * diverged) and the model's edges, transitions and stream states. */
+export function recordStep(result: RunResult, rules: Iterable<RuleId>, m: Pick<ModelStep, 'edges' | 'transitions' | 'regions'>, divergence: string | null): void {
+  for (const r of rules) {
+    result.rules.add(r);
+    (divergence ? result.failedRules : result.passedRules).add(r);
+  }
+  result.edges.push(...m.edges);
+  result.transitions.push(...m.transitions);
+  result.states.push(...m.regions);
 }
 
 const exec = async (device: PcmDevice, cmd: Command): Promise<Outcome> => {

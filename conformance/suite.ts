@@ -55,7 +55,8 @@ const REAL_TIME_RULES: readonly RuleId[] = ['device.advance.observed'];
 /** Shrink attempts of a failing random sequence on a real-time device (each is a run on it). */
 const REAL_TIME_SHRINK_RUNS = 60;
 
-function trace(r: RunResult): TraceStep[] {
+/** A run's steps as the results' trace. */
+export function trace(r: RunResult): TraceStep[] {
   return r.steps.map((s) => ({
     step: s.step + 1,
     command: s.command,
@@ -66,11 +67,17 @@ function trace(r: RunResult): TraceStep[] {
   }));
 }
 
-function record(run: SuiteRun, files: 1 | 2, r: RunResult): void {
-  const m = (run.machines[MACHINE_ID[files]] ??= { states: {}, transitions: {}, edges: {} });
-  for (const s of r.states) m.states[s] = (m.states[s] ?? 0) + 1;
-  for (const t of r.transitions) m.transitions[t] = (m.transitions[t] ?? 0) + 1;
-  for (const e of r.edges) m.edges[e] = (m.edges[e] ?? 0) + 1;
+/** Adds visits of states, transitions and edges to one machine's coverage in `run`. */
+export function countInto(run: SuiteRun, machine: string, states: readonly string[], transitions: readonly string[], edges: readonly string[]): void {
+  const m = (run.machines[machine] ??= { states: {}, transitions: {}, edges: {} });
+  for (const s of states) m.states[s] = (m.states[s] ?? 0) + 1;
+  for (const t of transitions) m.transitions[t] = (m.transitions[t] ?? 0) + 1;
+  for (const e of edges) m.edges[e] = (m.edges[e] ?? 0) + 1;
+}
+
+/** A sequence's coverage of the PCM machine with `files` files, and its rules by status. */
+export function record(run: SuiteRun, files: 1 | 2, r: RunResult): void {
+  countInto(run, MACHINE_ID[files], r.states, r.transitions, r.edges);
   const passed = r.status === 'PASS' ? r.rules : r.passedRules;
   for (const x of passed) run.passedRules.add(x);
   if (r.status === 'FAIL' || r.status === 'ERROR') for (const x of r.failedRules) run.failedRules.add(x);

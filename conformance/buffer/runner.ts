@@ -10,7 +10,7 @@ import { decide } from '../../machines/pcm/decide.ts';
 import { canonical, stringify } from '../codec.ts';
 import { diffOutcome, diffPeek } from '../compare.ts';
 import { Model } from '../model.ts';
-import type { RunResult, StepRecord } from '../session.ts';
+import { recordStep, type RunResult, type StepRecord } from '../session.ts';
 import { inspectable } from './inspect.ts';
 import { BufferModel } from './model.ts';
 
@@ -82,13 +82,7 @@ export async function runBufferSequence(device: PcmDevice, dir: StreamDir, comma
         divergence = `memory: model total ${want.total}, prealloc ${ws.preBytes}, buffer_bytes_max ${ws.bufferBytesMax}, dma_max ${ws.dmaMax}; backend ${stringify(mem)}`;
       }
     }
-    for (const r of rules) {
-      result.rules.add(r);
-      (divergence ? result.failedRules : result.passedRules).add(r);
-    }
-    result.edges.push(...m.edges);
-    result.transitions.push(...m.transitions);
-    result.states.push(...m.regions);
+    recordStep(result, rules, m, divergence);
     result.bufferEdges.push(...(k === 0 ? buf.probe.edges : []), ...b.edges);
     result.bufferStates.push(b.to);
     result.bufferTransitions.push(`${b.from} --${cmd.type}--> ${b.to}`);

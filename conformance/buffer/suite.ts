@@ -10,7 +10,7 @@ import type { TestResult, TestStatus } from '../../reports/results.ts';
 import type { BufferEvent } from '../../machines/buffer/index.ts';
 import { describe } from '../codec.ts';
 import { commandsArg } from '../random.ts';
-import type { SuiteRun } from '../suite.ts';
+import { countInto, record, trace, type SuiteRun } from '../suite.ts';
 import { bufferEdgeRules } from './model.ts';
 import { planBufferPaths } from './paths.ts';
 import { runBufferSequence, type BufferRunResult } from './runner.ts';
@@ -33,23 +33,11 @@ export interface BufferSuiteOptions {
 
 const emptyRun = (): SuiteRun => ({ tests: [], machines: {}, passedRules: new Set(), failedRules: new Set(), unsupportedRules: new Set(), planning: [] });
 
-function record(run: SuiteRun, r: BufferRunResult): void {
-  const pcm = (run.machines.pcm ??= { states: {}, transitions: {}, edges: {} });
-  for (const s of r.states) pcm.states[s] = (pcm.states[s] ?? 0) + 1;
-  for (const t of r.transitions) pcm.transitions[t] = (pcm.transitions[t] ?? 0) + 1;
-  for (const e of r.edges) pcm.edges[e] = (pcm.edges[e] ?? 0) + 1;
-  const b = (run.machines[BUFFER_MACHINE_ID] ??= { states: {}, transitions: {}, edges: {} });
-  for (const s of r.bufferStates) b.states[s] = (b.states[s] ?? 0) + 1;
-  for (const e of r.bufferEdges) b.edges[e] = (b.edges[e] ?? 0) + 1;
-  for (const t of r.bufferTransitions) b.transitions[t] = (b.transitions[t] ?? 0) + 1;
-  const passed = r.status === 'PASS' ? r.rules : r.passedRules;
-  for (const x of passed) run.passedRules.add(x);
-  if (r.status === 'FAIL' || r.status === 'ERROR') for (const x of r.failedRules) run.failedRules.add(x);
-  if (r.status === 'UNSUPPORTED') for (const x of r.failedRules) run.unsupportedRules.add(x);
+/** The PCM machine's coverage and the rules (suite.ts), then the buffer machine's. */
+function recordBuffer(run: SuiteRun, r: BufferRunResult): void {
+  record(run, 1, r);
+  countInto(run, BUFFER_MACHINE_ID, r.bufferStates, r.bufferTransitions, r.bufferEdges);
 }
-
-const trace = (r: BufferRunResult) =>
-  r.steps.map((s) => ({ step: s.step + 1, command: s.command, model: s.model, backend: s.backend, transitions: s.transitions, ...(s.divergence ? { divergence: s.divergence, ok: false } : {}) }));
 
 export async function runBufferSuite(backend: PcmBackend, opts: BufferSuiteOptions): Promise<SuiteRun> {
   const run = emptyRun();
@@ -78,7 +66,7 @@ export async function runBufferSuite(backend: PcmBackend, opts: BufferSuiteOptio
     }
     inspected ||= r.inspected;
     ran++;
-    record(run, r);
+    recordBuffer(run, r);
     const last = r.transitions[r.transitions.length - 2] ?? r.transitions[0] ?? 'the first command';
     run.tests.push({
       id,
@@ -102,7 +90,7 @@ export async function runBufferSuite(backend: PcmBackend, opts: BufferSuiteOptio
           failure = { commands, result: r };
           return false;
         }
-        record(run, r);
+        recordBuffer(run, r);
         r.rules.forEach((x) => covered.add(x));
         return true;
       } finally {
@@ -112,7 +100,7 @@ export async function runBufferSuite(backend: PcmBackend, opts: BufferSuiteOptio
     const d = await fc.check(property, { seed: opts.seed, numRuns: opts.randomRuns });
     const title = `the backend and both machines agree on ${opts.randomRuns} random sequences of up to ${opts.maxCommands} buffer commands (seed ${opts.seed})`;
     if (d.failed && failure) {
-      record(run, failure.result);
+      recordBuffer(run, failure.result);
       run.tests.push({
         id, title, rules: [...failure.result.rules].sort(), status: failure.result.status as TestStatus,
         reason: `${failure.result.message} (shrunk to ${failure.commands.length} commands; fast-check seed ${opts.seed}, path ${d.counterexamplePath})`,

@@ -9,7 +9,7 @@ import { decide } from '../../machines/pcm/decide.ts';
 import { stringify } from '../codec.ts';
 import { diffOutcome, diffPeek } from '../compare.ts';
 import { Model, modelInput } from '../model.ts';
-import type { RunResult, StepRecord } from '../session.ts';
+import { recordStep, type RunResult, type StepRecord } from '../session.ts';
 import { syncInspectable } from './inspect.ts';
 import { SyncTracker, viewsAgree } from './tracker.ts';
 
@@ -90,13 +90,7 @@ export async function runSyncSequence(device: PcmDevice, commands: readonly Comm
         if (p) divergence = `${dir} views: ${p}`;
       }
     }
-    for (const r of rules) {
-      result.rules.add(r);
-      (divergence ? result.failedRules : result.passedRules).add(r);
-    }
-    result.edges.push(...m.edges);
-    result.transitions.push(...m.transitions);
-    result.states.push(...m.regions);
+    recordStep(result, rules, m, divergence);
     if (divergence) {
       rec.divergence = divergence;
       return { ...result, status: 'FAIL', message: `step ${k} ${cmd.type}: ${divergence}` };

@@ -9,7 +9,7 @@ import { RULE_IDS, type RuleId } from '../../spec/rules.generated.ts';
 import type { TestResult, TestStatus } from '../../reports/results.ts';
 import { describe } from '../codec.ts';
 import { commandsArg, sequenceArbitrary } from '../random.ts';
-import type { SuiteRun } from '../suite.ts';
+import { countInto, record, trace, type SuiteRun } from '../suite.ts';
 import { runSyncDataTests, type DataExpectation } from './data.ts';
 import { syncInspectable } from './inspect.ts';
 import { planProbePaths, probeStart, runProbePath } from './probe.ts';
@@ -30,26 +30,11 @@ export interface SyncSuiteOptions {
 
 const SYNC_RULES = RULE_IDS.filter((r) => r.startsWith('sync.'));
 
-function record(run: SuiteRun, r: SyncRunResult, files: 1 | 2): void {
-  const pcm = (run.machines[files === 1 ? 'pcm' : 'pcm2'] ??= { states: {}, transitions: {}, edges: {} });
-  for (const s of r.states) pcm.states[s] = (pcm.states[s] ?? 0) + 1;
-  for (const t of r.transitions) pcm.transitions[t] = (pcm.transitions[t] ?? 0) + 1;
-  for (const e of r.edges) pcm.edges[e] = (pcm.edges[e] ?? 0) + 1;
-  recordSync(run, r.syncEdges, r.syncStates, r.syncTransitions);
-  const passed = r.status === 'PASS' ? r.rules : r.passedRules;
-  for (const x of passed) run.passedRules.add(x);
-  if (r.status === 'FAIL' || r.status === 'ERROR') for (const x of r.failedRules) run.failedRules.add(x);
+/** The PCM machine's coverage and the rules (suite.ts), then the sync machine's. */
+function recordSync(run: SuiteRun, r: SyncRunResult, files: 1 | 2): void {
+  record(run, files, r);
+  countInto(run, SYNC_MACHINE_ID, r.syncStates, r.syncTransitions, r.syncEdges);
 }
-
-function recordSync(run: SuiteRun, edges: string[], states: string[], transitions: string[]): void {
-  const m = (run.machines[SYNC_MACHINE_ID] ??= { states: {}, transitions: {}, edges: {} });
-  for (const e of edges) m.edges[e] = (m.edges[e] ?? 0) + 1;
-  for (const s of states) m.states[s] = (m.states[s] ?? 0) + 1;
-  for (const t of transitions) m.transitions[t] = (m.transitions[t] ?? 0) + 1;
-}
-
-const trace = (r: SyncRunResult) =>
-  r.steps.map((s) => ({ step: s.step + 1, command: s.command, model: s.model, backend: s.backend, transitions: s.transitions, ...(s.divergence ? { divergence: s.divergence, ok: false } : {}) }));
 
 export async function runSyncSuite(backend: PcmBackend, opts: SyncSuiteOptions): Promise<SuiteRun> {
   const run: SuiteRun = { tests: [], machines: {}, passedRules: new Set(), failedRules: new Set(), unsupportedRules: new Set(), planning: [] };
@@ -79,7 +64,7 @@ export async function runSyncSuite(backend: PcmBackend, opts: SyncSuiteOptions):
       if (!want(id)) continue;
       const path = plan.paths[n]!;
       const r = await runProbePath(backend, dir, path);
-      recordSync(run, r.edges, [], r.transitions);
+      countInto(run, SYNC_MACHINE_ID, [], r.transitions, r.edges);
       for (const x of r.rules) (r.status === 'PASS' ? run.passedRules : run.failedRules).add(x);
       run.tests.push({
         id,
@@ -104,7 +89,7 @@ export async function runSyncSuite(backend: PcmBackend, opts: SyncSuiteOptions):
     } finally {
       await device.dispose();
     }
-    record(run, r, files);
+    recordSync(run, r, files);
     run.tests.push({
       id, title: sc.title, rules: [...r.rules].sort(), status: r.status as TestStatus,
       replay: `alsa-spec check --only sync/${id}`,
@@ -123,7 +108,7 @@ export async function runSyncSuite(backend: PcmBackend, opts: SyncSuiteOptions):
           failure = { commands, result: r };
           return false;
         }
-        record(run, r, files);
+        recordSync(run, r, files);
         r.rules.forEach((x) => covered.add(x));
         return true;
       } finally {
@@ -133,7 +118,7 @@ export async function runSyncSuite(backend: PcmBackend, opts: SyncSuiteOptions):
     const d = await fc.check(property, { seed: opts.seed, numRuns: opts.randomRuns });
     const title = `sync calls and views agree with both machines on ${opts.randomRuns} random PCM sequences of up to ${opts.maxCommands} commands (seed ${opts.seed})`;
     if (d.failed && failure) {
-      record(run, failure.result, files);
+      recordSync(run, failure.result, files);
       run.tests.push({
         id, title, rules: [...failure.result.rules].sort(), status: failure.result.status as TestStatus,
         reason: `${failure.result.message} (shrunk to ${failure.commands.length} commands; fast-check seed ${opts.seed}, path ${d.counterexamplePath})`,
